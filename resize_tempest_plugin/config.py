@@ -1,0 +1,98 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Options of the plugin, with defaults read from cloud_shape.ini.
+
+cloud_shape.ini (shipped beside this module) describes, once, the cloud the
+scenario needs; the devstack plugin and the local cloud read the same file.
+Tempest's own options are reused rather than redefined:
+compute-feature-enabled.resize, compute.min_compute_nodes,
+compute.build_timeout/build_interval, resource_name_prefix, compute.image_ref
+and the identity settings.
+"""
+
+import configparser
+import os
+
+from oslo_config import cfg
+
+SHAPE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          'cloud_shape.ini')
+
+
+def load_shape(path=SHAPE_FILE):
+    """Read cloud_shape.ini and return it as a ConfigParser.
+
+    Raise RuntimeError naming the file when it is missing, so that a broken
+    install does not silently fall back to made-up defaults.
+    """
+    parser = configparser.ConfigParser(interpolation=None)
+    if not parser.read(path):
+        raise RuntimeError('%s is missing: the package is not installed '
+                           'with its data files' % path)
+    return parser
+
+
+SHAPE = load_shape()
+
+#: The virt driver that the destination's nova-compute must run.
+DESTINATION_DRIVER = SHAPE.get('compute', 'destination_driver')
+#: What selects the scenario: tempest run --regex TEST_REGEX.
+TEST_REGEX = SHAPE.get('tempest', 'test_regex')
+
+resize_fail_group = cfg.OptGroup(
+    name='resize_fail',
+    title='Resize failing on the destination host',
+    help='Options of resize_tempest_plugin: the two nova-compute hosts of '
+         'the scenario and the fault it expects. The scenario also uses '
+         'tempest\'s compute-feature-enabled.resize (must be True), '
+         'compute.min_compute_nodes (must be at least 2), '
+         'compute.image_ref, compute.build_timeout and '
+         'compute.build_interval.')
+
+ResizeFailGroup = [
+    cfg.StrOpt('source_host',
+               default=SHAPE.get('compute', 'source_host'),
+               help='Host name of the nova-compute service that the test '
+                    'boots its server on, as "openstack compute service '
+                    'list --service nova-compute" shows it. Any enabled '
+                    'and up compute with a working virt driver will do. '
+                    'Set it when your computes are not named like the '
+                    'devstack job\'s and the local cloud\'s. Must differ '
+                    'from destination_host.'),
+    cfg.StrOpt('destination_host',
+               default=SHAPE.get('compute', 'destination_host'),
+               help='Host name of the nova-compute service whose '
+                    'compute_driver is %s: the test resizes its server '
+                    'there and expects finish_migration to fail. Set it to '
+                    'the compute you configured with that driver; the test '
+                    'fails, naming the driver, if the resize does not fail '
+                    'there.' % DESTINATION_DRIVER),
+    cfg.StrOpt('expected_fault',
+               default=SHAPE.get('compute', 'expected_fault'),
+               help='Text that the server\'s fault message must contain '
+                    'after the failed resize: what nova records for the '
+                    'VirtualInterfaceCreateException that the failing '
+                    'driver raises. Change it only if your nova words that '
+                    'message differently.'),
+]
+
+#: (group, options) pairs: what plugin.register_opts registers and what
+#: plugin.get_opt_lists and list_opts report, from one list.
+OPT_GROUPS = [
+    (resize_fail_group, ResizeFailGroup),
+]
+
+
+def list_opts():
+    """Options for oslo-config-generator (oslo.config.opts entry point)."""
+    return [(group, opts) for group, opts in OPT_GROUPS]

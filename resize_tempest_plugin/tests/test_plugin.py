@@ -1,0 +1,74 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+from importlib import metadata
+import os
+
+from oslo_config import cfg
+
+from resize_tempest_plugin import config as plugin_config
+from resize_tempest_plugin import plugin
+from resize_tempest_plugin.tests import base
+
+
+class TestPlugin(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.plugin = plugin.ResizeTempestPlugin()
+
+    def test_load_tests_points_at_the_scenario_package_only(self):
+        test_dir, top_level = self.plugin.load_tests()
+        self.assertEqual(
+            os.path.join(top_level, 'resize_tempest_plugin', 'scenario'),
+            test_dir)
+        self.assertTrue(
+            os.path.isfile(os.path.join(test_dir, 'test_resize_fail.py')))
+        self.assertTrue(
+            os.path.isfile(os.path.join(top_level, 'resize_tempest_plugin',
+                                        '__init__.py')))
+
+    def test_register_opts_and_get_opt_lists_agree(self):
+        conf = cfg.ConfigOpts()
+        self.plugin.register_opts(conf)
+        conf([], default_config_files=[])
+        listed = self.plugin.get_opt_lists()
+        self.assertEqual(['resize_fail'], [name for name, _ in listed])
+        for name, opts in listed:
+            for opt in opts:
+                # Raises NoSuchOptError if register_opts missed it.
+                getattr(getattr(conf, name), opt.dest)
+        registered = {name for name in conf
+                      if isinstance(conf[name], cfg.ConfigOpts.GroupAttr)}
+        self.assertEqual({name for name, _ in listed}, registered)
+
+    def test_register_opts_gives_the_shape_defaults(self):
+        conf = cfg.ConfigOpts()
+        self.plugin.register_opts(conf)
+        conf([], default_config_files=[])
+        self.assertEqual('host1', conf.resize_fail.source_host)
+        self.assertEqual('host2', conf.resize_fail.destination_host)
+        self.assertEqual('Virtual Interface creation failed',
+                         conf.resize_fail.expected_fault)
+
+    def test_list_opts_matches_get_opt_lists(self):
+        self.assertEqual(
+            [(name, opts) for name, opts in self.plugin.get_opt_lists()],
+            [(group.name, opts) for group, opts in plugin_config.list_opts()])
+
+    def test_entry_points_are_declared(self):
+        def targets(group):
+            return {ep.value for ep in metadata.entry_points(group=group)}
+        self.assertIn('resize_tempest_plugin.plugin:ResizeTempestPlugin',
+                      targets('tempest.test_plugins'))
+        self.assertIn('resize_tempest_plugin.config:list_opts',
+                      targets('oslo.config.opts'))
