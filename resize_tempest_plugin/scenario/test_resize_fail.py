@@ -160,8 +160,7 @@ class ResizeFailOnDestinationTest(test.BaseTestCase):
         return trait
 
     def _create_flavor(self, label, sizes, trait):
-        """A private flavor, shared with the primary project, requiring
-        ``trait``."""
+        """A private flavor for the primary project, requiring ``trait``."""
         compute = self.admin_conn.compute
         flavor = compute.create_flavor(
             name=data_utils.rand_name(prefix=CONF.resource_name_prefix,
@@ -222,9 +221,10 @@ class ResizeFailOnDestinationTest(test.BaseTestCase):
 
     def _actions(self, server_id):
         compute = self.admin_conn.compute
+        actions = compute.server_actions(server_id)
         return [evidence.action_summary(
-                    compute.get_server_action(action.request_id, server_id))
-                for action in compute.server_actions(server_id)]
+            compute.get_server_action(action.request_id, server_id))
+            for action in actions]
 
     def _evidence(self, scene):
         """Everything a reader needs to tell why the scenario failed."""

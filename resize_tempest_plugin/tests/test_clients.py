@@ -1,0 +1,115 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import types
+
+import fixtures
+
+from resize_tempest_plugin import clients
+from resize_tempest_plugin.tests import base
+
+
+def fake_conf(**overrides):
+    groups = {
+        'identity': {'uri_v3': 'https://keystone.example/v3',
+                     'region': 'RegionOne',
+                     'ca_certificates_file': None,
+                     'disable_ssl_certificate_validation': False},
+        'compute': {'region': '', 'endpoint_type': 'publicURL'},
+        'placement': {'endpoint_type': 'internal'},
+    }
+    for key, value in overrides.items():
+        group, option = key.split('__')
+        groups[group][option] = value
+    return types.SimpleNamespace(
+        **{name: types.SimpleNamespace(**opts)
+           for name, opts in groups.items()})
+
+
+class FakeCredentials(object):
+    """Like tempest's KeystoneV3Credentials: unset attributes are None."""
+
+    def __init__(self, **attrs):
+        self.__dict__.update(attrs)
+
+    def __getattr__(self, name):
+        return None
+
+
+CREDS = FakeCredentials(
+    username='tempest-member', password='secret', user_id='u-1',
+    user_domain_name='Default', project_name='tempest-project',
+    project_id='p-1', project_domain_name='Default')
+
+
+class TestConnectionKwargs(base.TestCase):
+
+    def test_auth_comes_from_the_credentials_and_uri_v3(self):
+        kwargs = clients.connection_kwargs(CREDS, fake_conf())
+        self.assertEqual('password', kwargs['auth_type'])
+        self.assertEqual({
+            'auth_url': 'https://keystone.example/v3',
+            'username': 'tempest-member', 'password': 'secret',
+            'user_id': 'u-1', 'user_domain_name': 'Default',
+            'project_name': 'tempest-project', 'project_id': 'p-1',
+            'project_domain_name': 'Default'}, kwargs['auth'])
+
+    def test_endpoint_types_become_interfaces(self):
+        kwargs = clients.connection_kwargs(CREDS, fake_conf())
+        self.assertEqual('public', kwargs['interface'])
+        self.assertEqual('internal', kwargs['placement_interface'])
+        kwargs = clients.connection_kwargs(
+            CREDS, fake_conf(compute__endpoint_type='adminURL'))
+        self.assertEqual('admin', kwargs['interface'])
+
+    def test_region_is_compute_then_identity(self):
+        self.assertEqual('RegionOne', clients.connection_kwargs(
+            CREDS, fake_conf())['region_name'])
+        self.assertEqual('RegionTwo', clients.connection_kwargs(
+            CREDS, fake_conf(compute__region='RegionTwo'))['region_name'])
+        self.assertNotIn('region_name', clients.connection_kwargs(
+            CREDS, fake_conf(identity__region='')))
+
+    def test_tls_settings(self):
+        kwargs = clients.connection_kwargs(CREDS, fake_conf())
+        self.assertNotIn('verify', kwargs)
+        self.assertNotIn('cacert', kwargs)
+        kwargs = clients.connection_kwargs(
+            CREDS, fake_conf(identity__ca_certificates_file='/etc/ca.pem'))
+        self.assertEqual('/etc/ca.pem', kwargs['cacert'])
+        insecure = fake_conf(identity__ca_certificates_file='/etc/ca.pem',
+                             identity__disable_ssl_certificate_validation=True)
+        kwargs = clients.connection_kwargs(CREDS, insecure)
+        self.assertIs(False, kwargs['verify'])
+        self.assertNotIn('cacert', kwargs)
+
+    def test_connect_builds_a_connection_without_calling_the_cloud(self):
+        conn = clients.connect(CREDS, fake_conf())
+        self.addCleanup(conn.close)
+        config = conn.config.config
+        self.assertEqual('https://keystone.example/v3',
+                         config['auth']['auth_url'])
+        self.assertEqual('tempest-member', config['auth']['username'])
+        self.assertEqual('RegionOne', conn.config.get_region_name())
+        self.assertEqual('public', conn.config.get_interface('compute'))
+        self.assertEqual('internal', conn.config.get_interface('placement'))
+
+    def test_connect_ignores_clouds_yaml_and_environment(self):
+        for name, value in (('OS_AUTH_URL', 'http://wrong/v3'),
+                            ('OS_REGION_NAME', 'Wrong'),
+                            ('OS_CLOUD', 'wrong')):
+            self.useFixture(fixtures.EnvironmentVariable(name, value))
+        conn = clients.connect(CREDS, fake_conf())
+        self.addCleanup(conn.close)
+        self.assertEqual('https://keystone.example/v3',
+                         conn.config.config['auth']['auth_url'])
+        self.assertEqual('RegionOne', conn.config.get_region_name())

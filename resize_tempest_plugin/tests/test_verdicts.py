@@ -1,0 +1,203 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import copy
+
+from resize_tempest_plugin.tests import base
+from resize_tempest_plugin import verdicts
+
+SERVER = '6f0c5f4e-6d8e-4d7a-9f6b-2c1b6a3e9d01'
+MIGRATION = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'
+OTHER = 'a5a5a5a5-0000-4000-8000-000000000001'   # someone else's server
+SRC = '11111111-1111-4111-8111-111111111111'
+DST = '22222222-2222-4222-8222-222222222222'
+OLD = {'VCPU': 1, 'MEMORY_MB': 128, 'DISK_GB': 1}
+NEW = {'VCPU': 2, 'MEMORY_MB': 192, 'DISK_GB': 2}
+
+SCENE = verdicts.Scene(
+    server_id=SERVER, migration_id=MIGRATION,
+    source_host='host1', source_rp=SRC,
+    destination_host='host2', destination_rp=DST,
+    old_resources=OLD, new_resources=NEW,
+    driver='fake.FakeFinishMigrationFailDriver')
+
+
+def consumer(allocations):
+    """GET /allocations/{consumer} at microversion 1.28."""
+    body = {'allocations': {
+        rp: {'generation': 3, 'resources': dict(res)}
+        for rp, res in allocations.items()}}
+    if allocations:
+        body.update({'consumer_generation': 1, 'project_id': 'p',
+                     'user_id': 'u'})
+    return body
+
+
+def provider(allocations, generation=9):
+    """GET /resource_providers/{rp}/allocations."""
+    return {'resource_provider_generation': generation,
+            'allocations': {c: {'resources': dict(res)}
+                            for c, res in allocations.items()}}
+
+
+# What nova with the fix leaves after finish_resize failed on host2 (other
+# servers on both providers: a shared cloud).
+FIXED = {
+    'server': consumer({DST: NEW}),
+    'migration': consumer({}),
+    'source': provider({OTHER: OLD}),
+    'destination': provider({SERVER: NEW, OTHER: NEW}),
+}
+
+# Nova before the fix (bug 1825537): the migration's allocations on the
+# source went back to the server, the destination's were dropped.
+PRE_FIX = {
+    'server': consumer({SRC: OLD}),
+    'migration': consumer({}),
+    'source': provider({SERVER: OLD}),
+    'destination': provider({}),
+}
+
+
+class TestFlavorResources(base.TestCase):
+
+    def test_flavor_resources(self):
+        self.assertEqual(OLD, verdicts.flavor_resources(1, 128, 1))
+        self.assertEqual({'VCPU': 2, 'MEMORY_MB': 192, 'DISK_GB': 4},
+                         verdicts.flavor_resources(2, 192, 2, ephemeral=1,
+                                                   swap=513))
+        self.assertEqual({'VCPU': 1, 'MEMORY_MB': 64},
+                         verdicts.flavor_resources(1, 64, 0))
+
+    def test_the_scenario_flavors_differ_in_every_class(self):
+        from resize_tempest_plugin.scenario import test_resize_fail as t
+        old = verdicts.flavor_resources(**t.OLD_FLAVOR)
+        new = verdicts.flavor_resources(**t.NEW_FLAVOR)
+        self.assertEqual({'VCPU', 'MEMORY_MB', 'DISK_GB'}, set(old))
+        for resource_class in old:
+            self.assertNotEqual(old[resource_class], new[resource_class],
+                                resource_class)
+
+
+class TestJudgeBoot(base.TestCase):
+
+    def test_old_flavor_on_the_source_passes(self):
+        snapshot = {'server': consumer({SRC: OLD})}
+        self.assertIsNone(verdicts.judge_boot(SCENE, snapshot))
+
+    def test_elsewhere_fails_with_expected_and_seen(self):
+        message = verdicts.judge_boot(SCENE, {'server': consumer({DST: OLD})})
+        self.assertIn('expected: {"source host1', message)
+        self.assertIn('seen:     {"destination host2', message)
+
+
+class TestJudgeAfterFailure(base.TestCase):
+
+    def test_what_the_fix_leaves_passes(self):
+        self.assertIsNone(verdicts.judge_after_failure(SCENE, FIXED))
+
+    def test_pre_fix_signature_names_bug_1825537(self):
+        message = verdicts.judge_after_failure(SCENE, PRE_FIX)
+        self.assertTrue(message.startswith('This is nova bug 1825537'),
+                        message)
+        self.assertIn('https://bugs.launchpad.net/nova/+bug/1825537',
+                      message)
+        self.assertIn('server %s allocations' % SERVER, message)
+        self.assertIn('source provider %s holds' % SRC, message)
+
+    def test_pre_fix_with_other_servers_around_still_names_the_bug(self):
+        snapshot = copy.deepcopy(PRE_FIX)
+        snapshot['source'] = provider({SERVER: OLD, OTHER: OLD})
+        snapshot['destination'] = provider({OTHER: NEW})
+        self.assertIn('nova bug 1825537',
+                      verdicts.judge_after_failure(SCENE, snapshot))
+
+    def test_migration_still_holding_the_source_fails(self):
+        snapshot = copy.deepcopy(FIXED)
+        snapshot['migration'] = consumer({SRC: OLD})
+        snapshot['source'] = provider({MIGRATION: OLD, OTHER: OLD})
+        message = verdicts.judge_after_failure(SCENE, snapshot)
+        self.assertFalse(message.startswith('This is nova bug'), message)
+        self.assertIn('does not match what nova with the fix', message)
+        self.assertIn('migration %s allocations' % MIGRATION, message)
+        self.assertIn('source provider %s holds' % SRC, message)
+        self.assertNotIn('server %s allocations' % SERVER, message)
+
+    def test_old_flavor_on_the_destination_fails(self):
+        snapshot = copy.deepcopy(FIXED)
+        snapshot['server'] = consumer({DST: OLD})
+        snapshot['destination'] = provider({SERVER: OLD})
+        message = verdicts.judge_after_failure(SCENE, snapshot)
+        self.assertIn('"MEMORY_MB": 128', message)
+        self.assertIn('"MEMORY_MB": 192', message)
+        self.assertNotIn('This is nova bug', message)
+
+    def test_allocations_on_both_providers_fail(self):
+        snapshot = copy.deepcopy(FIXED)
+        snapshot['server'] = consumer({DST: NEW, SRC: OLD})
+        snapshot['source'] = provider({SERVER: OLD})
+        message = verdicts.judge_after_failure(SCENE, snapshot)
+        self.assertIn('server %s allocations' % SERVER, message)
+        self.assertNotIn('This is nova bug', message)
+
+    def test_providers_usage_by_others_does_not_matter(self):
+        snapshot = copy.deepcopy(FIXED)
+        snapshot['source'] = provider({OTHER: {'VCPU': 64}})
+        self.assertIsNone(verdicts.judge_after_failure(SCENE, snapshot))
+
+
+class TestJudgeAfterDelete(base.TestCase):
+
+    def test_nothing_left_passes(self):
+        snapshot = {'server': consumer({}), 'migration': consumer({}),
+                    'source': provider({OTHER: OLD}),
+                    'destination': provider({OTHER: NEW})}
+        self.assertIsNone(verdicts.judge_after_delete(SCENE, snapshot))
+        self.assertEqual({}, verdicts.leftovers(SCENE, snapshot))
+
+    def test_leftovers_are_listed(self):
+        snapshot = {'server': consumer({DST: NEW}), 'migration': consumer({}),
+                    'source': provider({}),
+                    'destination': provider({SERVER: NEW})}
+        message = verdicts.judge_after_delete(SCENE, snapshot)
+        self.assertIn('server %s: {"%s"' % (SERVER, DST), message)
+        self.assertIn('destination provider %s' % DST, message)
+        self.assertNotIn('migration %s:' % MIGRATION, message)
+
+
+class TestJudgeEnds(base.TestCase):
+
+    def test_a_resize_that_finishes_names_the_driver(self):
+        message = verdicts.judge_migration_end(SCENE, 'finished',
+                                               'VERIFY_RESIZE', 'host2')
+        self.assertIn('The resize did not fail', message)
+        self.assertIn('host2 is not running '
+                      'fake.FakeFinishMigrationFailDriver', message)
+        self.assertIn('[resize_fail] destination_host', message)
+
+    def test_a_migration_that_failed_otherwise(self):
+        message = verdicts.judge_migration_end(SCENE, 'failed', 'ACTIVE',
+                                               'host1')
+        self.assertIn("migration status 'failed'", message)
+        self.assertNotIn('not running', message)
+
+    def test_server_in_verify_resize_names_the_driver(self):
+        message = verdicts.judge_server_end(SCENE, 'VERIFY_RESIZE', None,
+                                            'host2', None)
+        self.assertIn('not running fake.FakeFinishMigrationFailDriver',
+                      message)
+
+    def test_server_back_active_says_the_resize_failed_earlier(self):
+        message = verdicts.judge_server_end(
+            SCENE, 'ACTIVE', None, 'host1', 'No valid host was found.')
+        self.assertIn('before finish_migration ran', message)
+        self.assertIn('No valid host was found.', message)
