@@ -1,0 +1,3 @@
+from localcloud import cli
+
+cli.main()

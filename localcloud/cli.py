@@ -1,0 +1,104 @@
+"""The command line. Standard library only until it hands over to the venv.
+
+    python3 -m localcloud up|run|status|down|logs|bench [options]
+
+``up``, ``run`` and ``bench`` install what is missing first; then every verb
+runs inside the cloud's venv (:mod:`localcloud.cloud`).
+"""
+
+import argparse
+import os
+import sys
+
+from localcloud import install
+from localcloud import layout
+from localcloud import progress
+
+VERBS_THAT_INSTALL = ('up', 'run', 'bench')
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog='python3 -m localcloud',
+        description='A live OpenStack on this machine (keystone, placement, '
+                    'glance, neutron, nova with two fake computes) for '
+                    'running resize_tempest_plugin. Everything listens on '
+                    '127.0.0.1.')
+    parser.add_argument(
+        '--home', default=None,
+        help='where the venv and the default state directory live '
+             '(default: %s)' % layout.DEFAULT_HOME)
+    parser.add_argument(
+        '--state-dir', default=None,
+        help='configuration, databases, logs, pids, secrets and the tempest '
+             'workspace (default: HOME/state)')
+    verbs = parser.add_subparsers(dest='verb', required=True, metavar='VERB')
+
+    def add_shape_options(sub):
+        sub.add_argument(
+            '--nova-conf', action='append', default=[],
+            metavar='[HOST:]SECTION:OPTION=VALUE',
+            help="set a nova option for every nova service, or for one "
+                 "compute host only (devstack's post-config), e.g. "
+                 "host2:DEFAULT:compute_driver=fake.FakeDriver; repeatable")
+
+    up = verbs.add_parser(
+        'up', help='install if needed, start every service, wait until '
+                   'healthy, write the tempest workspace and clouds.yaml')
+    add_shape_options(up)
+
+    run = verbs.add_parser(
+        'run', help='up, then tempest run --regex resize_fail in the '
+                    'workspace, then down (unless --keep); exits with '
+                    "tempest's status")
+    add_shape_options(run)
+    run.add_argument('--keep', action='store_true',
+                     help='leave the cloud up after the run')
+    run.add_argument('tempest_args', nargs=argparse.REMAINDER,
+                     help='extra arguments for tempest run (after --)')
+
+    verbs.add_parser('status', help='each service: pid, port, health')
+
+    down = verbs.add_parser(
+        'down', help='stop every process this cloud started')
+    down.add_argument('--purge', action='store_true',
+                      help='also remove the state directory (the venv stays)')
+
+    logs = verbs.add_parser('logs', help='where the logs are, or the tail '
+                                         'of one service')
+    logs.add_argument('service', nargs='?')
+    logs.add_argument('-n', '--lines', type=int, default=40)
+
+    bench = verbs.add_parser(
+        'bench', help='measure install (cold and warm), up, per-service '
+                      'start, the scenario and RSS; prints figures')
+    bench.add_argument('--cold-install', action='store_true',
+                       help='also time a cold venv install into a scratch '
+                            'home (about a minute)')
+    bench.add_argument('--nova-test', action='store_true',
+                       help="also time nova's own in-process test of the "
+                            'same bug (test_bug_1825537) from the venv')
+    return parser
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(argv)
+    paths = layout.Layout.from_args(args.home, args.state_dir)
+    if os.path.realpath(sys.prefix) == os.path.realpath(paths.venv):
+        from localcloud import cloud  # needs the venv's packages
+        sys.exit(cloud.main(args, paths))
+    if args.verb in VERBS_THAT_INSTALL:
+        try:
+            install.ensure_installed(paths)
+        except install.InstallError as exc:
+            progress.step('install failed: %s' % exc)
+            sys.exit(1)
+    elif not os.path.exists(paths.venv_python):
+        progress.step('no cloud here: %s has no venv yet, so nothing was '
+                      'started from it. Run: python3 -m localcloud up'
+                      % paths.home)
+        sys.exit(0 if args.verb == 'down' else 1)
+    env = dict(os.environ, PYTHONPATH=layout.REPO_ROOT)
+    os.execve(paths.venv_python,
+              [paths.venv_python, '-m', 'localcloud'] + argv, env)

@@ -1,0 +1,150 @@
+"""Install what the cloud needs: Debian's MariaDB and RabbitMQ, and a venv
+with the pinned OpenStack services. Standard library only.
+"""
+
+import collections
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from localcloud import layout
+from localcloud import progress
+
+MARIADB = '/usr/sbin/mariadbd'
+RABBITMQ = '/usr/lib/rabbitmq/bin/rabbitmq-server'
+# Debian's maintainer scripts start the services they install; a cloud that
+# runs its own private instances wants the machine's services left alone.
+POLICY_RC_D = '/usr/sbin/policy-rc.d'
+
+
+class InstallError(RuntimeError):
+    pass
+
+
+def debian_packages_missing():
+    return [path for path in (MARIADB, RABBITMQ) if not os.path.exists(path)]
+
+
+def ensure_debian_packages(report):
+    if not debian_packages_missing():
+        return False
+    if os.geteuid() != 0:
+        raise InstallError(
+            'MariaDB and RabbitMQ are not installed (%s missing) and '
+            'installing them needs root: run this command as root or with '
+            'sudo, or install %s yourself.'
+            % (', '.join(debian_packages_missing()),
+               ' '.join(layout.DEBIAN_PACKAGES)))
+    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    added_policy = _deny_service_starts()
+    try:
+        _run_logged(['apt-get', 'update', '-q'], env, report,
+                    'apt-get update')
+        _run_logged(['apt-get', 'install', '-y', '-q', '--no-install-recommends']
+                    + list(layout.DEBIAN_PACKAGES), env, report,
+                    'apt-get install')
+    finally:
+        if added_policy:
+            os.unlink(POLICY_RC_D)
+    return True
+
+
+def _deny_service_starts():
+    if os.path.exists(POLICY_RC_D):
+        return False
+    with open(POLICY_RC_D, 'w') as policy:
+        policy.write('#!/bin/sh\n# localcloud: no service starts during '
+                     'its apt-get install\nexit 101\n')
+    os.chmod(POLICY_RC_D, 0o755)
+    return True
+
+
+def _run_logged(cmd, env, report, what):
+    """Run ``cmd`` with a live progress line; on failure raise with the tail
+    of its output.
+    """
+    tail = collections.deque(maxlen=25)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    for line in proc.stdout:
+        tail.append(line.rstrip())
+        report.tick(line.strip()[:70])
+    if proc.wait():
+        raise InstallError('%s failed (exit %d). Its last lines:\n%s'
+                           % (what, proc.returncode, '\n'.join(tail)))
+
+
+def _venv_fingerprint():
+    digest = hashlib.sha256()
+    with open(layout.CONSTRAINTS, 'rb') as constraints:
+        digest.update(constraints.read())
+    digest.update(' '.join(layout.PYTHON_PACKAGES).encode())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def venv_is_current(paths):
+    try:
+        with open(os.path.join(paths.venv, '.localcloud-installed')) as mark:
+            return mark.read().strip() == _venv_fingerprint()
+    except FileNotFoundError:
+        return False
+
+
+def ensure_venv(paths, report):
+    """Create the venv and install the pinned packages unless the venv was
+    built from the same constraints already. Returns True if it installed.
+    """
+    if venv_is_current(paths):
+        return False
+    if os.path.exists(paths.venv):
+        shutil.rmtree(paths.venv)
+    subprocess.run([sys.executable, '-m', 'venv', paths.venv], check=True)
+    pip = [paths.venv_python, '-m', 'pip', 'install', '--progress-bar',
+           'off', '--disable-pip-version-check', '-c', layout.CONSTRAINTS]
+    total = _count_constraints()
+    collected = 0
+    tail = collections.deque(maxlen=25)
+    proc = subprocess.Popen(
+        pip + list(layout.PYTHON_PACKAGES) + ['-e', layout.REPO_ROOT],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in proc.stdout:
+        if 'is ignored: it is neither a file nor a directory' in line:
+            continue  # noise from a pip.conf that lists local mirrors
+        tail.append(line.rstrip())
+        if line.startswith('Collecting '):
+            collected += 1
+        report.tick('%d/%d packages collected; %s'
+                    % (collected, total, line.strip()[:50]))
+    if proc.wait():
+        raise InstallError(
+            'pip install into %s failed (exit %d). Its last lines:\n%s\n'
+            "Fix what it says (the network to PyPI, constraints.txt, the "
+            "repository's setup.cfg), then run again."
+            % (paths.venv, proc.returncode, '\n'.join(tail)))
+    with open(os.path.join(paths.venv, '.localcloud-installed'), 'w') as mark:
+        mark.write(_venv_fingerprint())
+    return True
+
+
+def _count_constraints():
+    with open(layout.CONSTRAINTS) as constraints:
+        return sum(1 for line in constraints
+                   if line.strip() and not line.startswith('#'))
+
+
+def ensure_installed(paths, out=sys.stdout):
+    """Both halves of the install, each timed; returns {step: seconds}."""
+    timings = {}
+    for step, action in (('debian packages', ensure_debian_packages),
+                         ('python venv', lambda report: ensure_venv(paths,
+                                                                    report))):
+        start = time.monotonic()
+        with progress.Spinner('installing ' + step, out) as report:
+            did = action(report)
+            report.done('installed' if did else 'already installed')
+        timings[step] = time.monotonic() - start
+    return timings

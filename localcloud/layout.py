@@ -1,0 +1,124 @@
+"""Where everything lives and which loopback ports the cloud uses.
+
+Standard library only: the bootstrap reads this before any venv exists.
+"""
+
+import configparser
+import dataclasses
+import os
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONSTRAINTS = os.path.join(REPO_ROOT, 'constraints.txt')
+CLOUD_SHAPE = os.path.join(REPO_ROOT, 'resize_tempest_plugin',
+                           'cloud_shape.ini')
+DEFAULT_HOME = os.path.join(REPO_ROOT, '.localcloud')
+
+LOOPBACK = '127.0.0.1'
+
+# Ports far from the services' usual ones, so that a machine's own MariaDB,
+# RabbitMQ or OpenStack is neither used nor disturbed.
+PORTS = {
+    'mariadb': 23306,
+    'epmd': 24369,
+    'rabbitmq': 25682,
+    'rabbitmq-dist': 25683,
+    'keystone': 25000,
+    'placement': 28778,
+    'glance': 29292,
+    'neutron': 29696,
+    'nova-api': 28774,
+}
+
+# The Python packages the venv gets, each pinned by constraints.txt; the
+# plugin itself is installed from the repository so tempest discovers it.
+PYTHON_PACKAGES = (
+    'nova', 'openstack-placement', 'keystone', 'glance', 'neutron',
+    'tempest', 'openstacksdk', 'PyMySQL', 'gunicorn', 'supervisor',
+)
+DEBIAN_PACKAGES = ('mariadb-server', 'rabbitmq-server')
+
+
+def read_cloud_shape():
+    """The [compute] section of resize_tempest_plugin/cloud_shape.ini."""
+    parser = configparser.ConfigParser(interpolation=None)
+    with open(CLOUD_SHAPE) as shape:
+        parser.read_file(shape)
+    return dict(parser['compute']), dict(parser['tempest'])
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """Paths of one cloud: a venv (kept by ``down --purge``) and a state
+    directory (configuration, databases, logs, pids, secrets, workspace).
+    """
+
+    home: str
+    state: str
+
+    @classmethod
+    def from_args(cls, home=None, state_dir=None):
+        home = os.path.abspath(home or DEFAULT_HOME)
+        state = os.path.abspath(state_dir or os.path.join(home, 'state'))
+        return cls(home=home, state=state)
+
+    @property
+    def venv(self):
+        return os.path.join(self.home, 'venv')
+
+    @property
+    def venv_python(self):
+        return os.path.join(self.venv, 'bin', 'python3')
+
+    def bin(self, name):
+        return os.path.join(self.venv, 'bin', name)
+
+    def path(self, *parts):
+        return os.path.join(self.state, *parts)
+
+    @property
+    def etc(self):
+        return self.path('etc')
+
+    @property
+    def logs(self):
+        return self.path('logs')
+
+    @property
+    def run(self):
+        return self.path('run')
+
+    @property
+    def secrets(self):
+        return self.path('secrets.json')
+
+    @property
+    def workspace(self):
+        return self.path('workspace')
+
+    @property
+    def tempest_conf(self):
+        return os.path.join(self.workspace, 'etc', 'tempest.conf')
+
+    @property
+    def clouds_yaml(self):
+        return self.path('clouds.yaml')
+
+    @property
+    def supervisor_conf(self):
+        return os.path.join(self.etc, 'supervisord.conf')
+
+    @property
+    def supervisor_socket(self):
+        return os.path.join(self.run, 'supervisor.sock')
+
+    @property
+    def supervisor_pidfile(self):
+        return os.path.join(self.run, 'supervisord.pid')
+
+    @property
+    def cloud_record(self):
+        """What ``up`` brought up (overrides, start times): JSON."""
+        return self.path('cloud.json')
+
+    def log(self, service):
+        return os.path.join(self.logs, service + '.log')

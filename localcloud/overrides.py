@@ -1,0 +1,57 @@
+"""``--nova-conf [HOST:]SECTION:OPTION=VALUE``: devstack's post-config for
+nova, globally or for one compute host.
+"""
+
+import dataclasses
+
+
+class OverrideError(ValueError):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class NovaOverride:
+    section: str
+    option: str
+    value: str
+    host: str = None  # None: every nova service
+
+    def __str__(self):
+        target = '%s:' % self.host if self.host else ''
+        return '%s%s:%s=%s' % (target, self.section, self.option, self.value)
+
+
+def parse_nova_override(text, compute_hosts):
+    """Parse one ``--nova-conf`` argument.
+
+    The value may contain ``:`` and ``=`` (URLs, driver paths): only the
+    first ``=`` ends the name.
+    """
+    usage = ('expected [HOST:]SECTION:OPTION=VALUE, for example '
+             'host2:DEFAULT:compute_driver=fake.FakeDriver')
+    name, sep, value = text.partition('=')
+    if not sep:
+        raise OverrideError('--nova-conf %r has no "=": %s' % (text, usage))
+    parts = [part.strip() for part in name.split(':')]
+    if len(parts) not in (2, 3) or not all(parts):
+        raise OverrideError('--nova-conf %r: %s' % (text, usage))
+    host = parts[0] if len(parts) == 3 else None
+    if host is not None and host not in compute_hosts:
+        raise OverrideError(
+            '--nova-conf %r names host %r, which this cloud does not have: '
+            'expected one of %s, or no host to change every nova service'
+            % (text, host, ', '.join(compute_hosts)))
+    return NovaOverride(section=parts[-2], option=parts[-1],
+                        value=value.strip(), host=host)
+
+
+def apply(overrides, sections, host=None):
+    """Return ``sections`` ({section: {option: value}}) with every override
+    that is global or for ``host`` applied, later ones winning.
+    """
+    merged = {name: dict(options) for name, options in sections.items()}
+    for override in overrides:
+        if override.host in (None, host):
+            merged.setdefault(override.section, {})[override.option] = (
+                override.value)
+    return merged

@@ -1,0 +1,60 @@
+"""Progress a person can follow: one line per step with its elapsed time,
+and a live status line during long steps. Standard library only.
+"""
+
+import sys
+import time
+
+_START = time.monotonic()
+
+
+def step(message, out=None):
+    """Print one step line stamped with the time since the command began."""
+    out = out or sys.stdout
+    out.write('[%6.1fs] %s\n' % (time.monotonic() - _START, message))
+    out.flush()
+
+
+class Spinner:
+    """A status line that is rewritten in place on a terminal, and printed
+    at most every ``interval`` seconds elsewhere (CI logs).
+    """
+
+    FRAMES = '|/-\\'
+
+    def __init__(self, title, out=None, interval=10.0):
+        self.title = title
+        self.out = out or sys.stdout
+        self.interval = interval
+        self.tty = self.out.isatty()
+        self.started = time.monotonic()
+        self.last_print = self.started
+        self.frame = 0
+        self.result = None
+
+    def __enter__(self):
+        step(self.title + ' ...', self.out)
+        return self
+
+    def tick(self, detail=''):
+        now = time.monotonic()
+        if self.tty:
+            self.frame = (self.frame + 1) % len(self.FRAMES)
+            self.out.write('\r\033[K  %s %5.1fs %s' % (
+                self.FRAMES[self.frame], now - self.started, detail))
+            self.out.flush()
+        elif now - self.last_print >= self.interval:
+            self.last_print = now
+            self.out.write('  ... %5.1fs %s\n' % (now - self.started, detail))
+            self.out.flush()
+
+    def done(self, result):
+        self.result = result
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.tty:
+            self.out.write('\r\033[K')
+        outcome = 'failed' if exc_type else (self.result or 'done')
+        step('%s: %s in %.1fs' % (self.title, outcome,
+                                  time.monotonic() - self.started), self.out)
+        return False

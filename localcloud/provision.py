@@ -1,0 +1,113 @@
+"""What a new cloud needs inside its APIs, made with openstacksdk: service
+users and the catalog in keystone, the flavors and the image tempest.conf
+names. Every step is idempotent, so ``up`` after a half-finished ``up``
+completes what is missing.
+"""
+
+import openstack
+from openstack import exceptions as sdk_exc
+
+from localcloud import configs
+
+ADMIN = 'admin'
+IMAGE_NAME = 'localcloud-tiny'
+# The fake driver boots nothing: a few bytes are a whole image to it.
+IMAGE_BYTES = b'localcloud: an image for nova fake virt drivers\n'
+# name: (vcpus, ram MB, disk GB); what tempest.conf's flavor_ref(_alt) name.
+FLAVORS = {
+    'localcloud.tiny': (1, 128, 1),
+    'localcloud.small': (2, 256, 2),
+}
+
+
+def admin_connection(secrets):
+    return openstack.connection.Connection(
+        auth_url=configs.url('keystone', '/v3'),
+        username=ADMIN, password=secrets[ADMIN], project_name=ADMIN,
+        user_domain_name='Default', project_domain_name='Default',
+        region_name=configs.REGION, interface='public',
+        identity_api_version='3', compute_api_version='2.53',
+        placement_api_version='1.20')
+
+
+def identity(conn, secrets):
+    """Service project, one user per service (admin role in project
+    service, as devstack does), and every service's catalog entry.
+    """
+    project = (conn.identity.find_project('service', domain_id='default')
+               or conn.identity.create_project(name='service',
+                                               domain_id='default'))
+    admin_role = conn.identity.find_role('admin')
+    for name in configs.SERVICE_USERS:
+        user = conn.identity.find_user(name, domain_id='default')
+        if user is None:
+            user = conn.identity.create_user(
+                name=name, password=secrets[name], domain_id='default',
+                default_project_id=project.id)
+        conn.identity.assign_project_role_to_user(project, user, admin_role)
+    for service_type, (name, public_url) in configs.endpoints().items():
+        service = _find_service(conn, service_type)
+        if service is None:
+            service = conn.identity.create_service(name=name,
+                                                   type=service_type)
+        have = {(e.interface, e.url) for e in
+                conn.identity.endpoints(service_id=service.id)}
+        for interface in ('public', 'internal', 'admin'):
+            if (interface, public_url) not in have:
+                conn.identity.create_endpoint(
+                    service_id=service.id, interface=interface,
+                    url=public_url, region_id=configs.REGION)
+
+
+def _find_service(conn, service_type):
+    for service in conn.identity.services(type=service_type):
+        return service
+    return None
+
+
+def flavors_and_image(conn):
+    """Returns (flavor ids by name, image id)."""
+    flavor_ids = {}
+    for name, (vcpus, ram, disk) in FLAVORS.items():
+        flavor = conn.compute.find_flavor(name, ignore_missing=True)
+        if flavor is None:
+            flavor = conn.compute.create_flavor(
+                name=name, vcpus=vcpus, ram=ram, disk=disk, is_public=True)
+        flavor_ids[name] = flavor.id
+    image = conn.image.find_image(IMAGE_NAME, ignore_missing=True)
+    if image is not None and image.status != 'active':
+        conn.image.delete_image(image)  # an upload that was interrupted
+        image = None
+    if image is None:
+        image = conn.image.create_image(
+            name=IMAGE_NAME, disk_format='raw', container_format='bare',
+            visibility='public', data=IMAGE_BYTES)
+    return flavor_ids, image.id
+
+
+def compute_services(conn):
+    """{host: service} for every nova-compute service record."""
+    return {s.host: s for s in conn.compute.services(binary='nova-compute')}
+
+
+def forget_compute(conn, host):
+    """Delete a nova-compute's service record (with its compute node and
+    resource provider) so that a fake compute can start again.
+
+    nova's fake drivers take a new node uuid each time they start; against
+    the record of their previous run they refuse to start ("No local node
+    identity found ...") or collide with the old compute node.
+    """
+    service = compute_services(conn).get(host)
+    if service is None:
+        return False
+    try:
+        conn.compute.delete_service(service)
+    except sdk_exc.ConflictException as exc:
+        raise RuntimeError(
+            'cannot restart the fake compute %s: nova refuses to delete its '
+            'service record while servers are on it (%s). Delete those '
+            'servers (openstack server list --all-projects --host %s), or '
+            'start afresh with: python3 -m localcloud down --purge'
+            % (host, exc.details or exc, host))
+    return True

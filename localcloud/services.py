@@ -1,0 +1,143 @@
+"""The cloud's processes: what each runs, where it listens, how its health
+is judged. Rendering only; :mod:`localcloud.supervision` runs them.
+"""
+
+import dataclasses
+import os
+
+from localcloud import configs
+from localcloud import layout
+
+RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server'
+
+
+@dataclasses.dataclass(frozen=True)
+class Service:
+    name: str
+    command: tuple
+    env: tuple = ()          # (name, value) pairs
+    port: int = None         # the loopback port it listens on, if any
+    health_path: str = None  # an HTTP path that answers < 500 when healthy
+    compute_host: str = None
+
+    @property
+    def is_api(self):
+        return self.health_path is not None
+
+
+def _gunicorn(paths, name, app, config_env):
+    """An API under gunicorn: one worker, a few threads, loopback only."""
+    port = layout.PORTS[name]
+    command = (
+        paths.bin('gunicorn'), '--bind', '%s:%d' % (layout.LOOPBACK, port),
+        '--workers', '1', '--threads', '4', '--worker-class', 'gthread',
+        '--timeout', '120', '--graceful-timeout', '5', '--name', name,
+        # Gunicorn's control socket defaults to one path in $HOME: several
+        # instances would collide on it, and nothing here uses it.
+        '--no-control-socket',
+        '--access-logfile', '-', '--error-logfile', '-',
+        'localcloud.wsgi:application(%r)' % app,
+    )
+    return command, (config_env,) + (('PYTHONPATH', layout.REPO_ROOT),)
+
+
+def build(paths, compute_hosts):
+    """Every service, in start order. ``compute_hosts``: (host, driver)."""
+    etc = paths.etc
+    rabbit = paths.path('rabbitmq')
+    services = [
+        Service('mariadb', ('/usr/sbin/mariadbd',
+                            '--defaults-file=' + os.path.join(etc, 'my.cnf')),
+                port=layout.PORTS['mariadb']),
+        Service('epmd', ('/usr/bin/epmd', '-port', str(layout.PORTS['epmd']),
+                         '-address', layout.LOOPBACK),
+                port=layout.PORTS['epmd']),
+        Service('rabbitmq', (RABBITMQ_SERVER,), env=(
+            ('HOME', rabbit),
+            ('RABBITMQ_MNESIA_BASE', os.path.join(rabbit, 'mnesia')),
+            ('RABBITMQ_LOG_BASE', paths.logs),
+            ('RABBITMQ_NODENAME', 'localcloud@localhost'),
+            ('RABBITMQ_CONFIG_FILE', os.path.join(etc, 'rabbitmq.conf')),
+            ('RABBITMQ_ENABLED_PLUGINS_FILE',
+             os.path.join(etc, 'rabbitmq-plugins')),
+            ('RABBITMQ_PID_FILE', os.path.join(paths.run, 'rabbitmq.pid')),
+            ('RABBITMQ_DIST_PORT', str(layout.PORTS['rabbitmq-dist'])),
+            ('ERL_EPMD_ADDRESS', layout.LOOPBACK),
+            ('ERL_EPMD_PORT', str(layout.PORTS['epmd'])),
+            ('RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS',
+             '-kernel inet_dist_use_interface {127,0,0,1}'),
+        ), port=layout.PORTS['rabbitmq']),
+    ]
+    for name, app, env, path in (
+            ('keystone', 'keystone.wsgi.api', 'OS_KEYSTONE_CONFIG_DIR', '/v3'),
+            ('placement', 'placement.wsgi.api', 'OS_PLACEMENT_CONFIG_DIR',
+             '/'),
+            ('glance', 'glance.wsgi.api', 'OS_GLANCE_CONFIG_DIR', '/'),
+            ('neutron', 'neutron.wsgi.api', 'OS_NEUTRON_CONFIG_DIR', '/'),
+            ('nova-api', 'nova.wsgi.osapi_compute', 'OS_NOVA_CONFIG_DIR',
+             '/')):
+        command, envs = _gunicorn(paths, name, app,
+                                  (env, os.path.join(etc, name.split('-')[0])))
+        services.append(Service(name, command, env=envs,
+                                port=layout.PORTS[name], health_path=path))
+    nova_conf = os.path.join(etc, 'nova', 'nova.conf')
+    for binary in ('nova-conductor', 'nova-scheduler'):
+        services.append(Service(binary, (paths.bin(binary), '--config-file',
+                                         nova_conf)))
+    for host, _driver in compute_hosts:
+        services.append(Service('nova-compute-' + host, (
+            paths.bin('nova-compute'), '--config-file', nova_conf,
+            '--config-file', os.path.join(etc, 'nova', host + '.conf')),
+            compute_host=host))
+    return services
+
+
+def supervisord_conf(paths, services):
+    """supervisord's configuration: a private instance on a unix socket
+    (no TCP port), every program started on demand by ``up``.
+    """
+    sections = {
+        'unix_http_server': {'file': paths.supervisor_socket,
+                             'chmod': '0700'},
+        'supervisord': {
+            'logfile': paths.log('supervisord'),
+            'pidfile': paths.supervisor_pidfile,
+            'childlogdir': paths.logs,
+            'directory': paths.state,
+            'minfds': '4096',
+        },
+        'rpcinterface:supervisor': {
+            'supervisor.rpcinterface_factory':
+                'supervisor.rpcinterface:make_main_rpcinterface'},
+        'supervisorctl': {'serverurl': 'unix://' + paths.supervisor_socket},
+    }
+    for service in services:
+        env = ','.join('%s="%s"' % (k, v.replace('%', '%%'))
+                       for k, v in service.env)
+        program = {
+            'command': ' '.join(_quote(part) for part in service.command),
+            'autostart': 'false',
+            # A crash is reported by status and repaired by the next up,
+            # not hidden by a silent restart.
+            'autorestart': 'false',
+            'startsecs': '0',
+            'stopasgroup': 'true',
+            'killasgroup': 'true',
+            'stopwaitsecs': '15',
+            'redirect_stderr': 'true',
+            'stdout_logfile': paths.log(service.name),
+            'stdout_logfile_maxbytes': '50MB',
+            'stdout_logfile_backups': '0',
+            'directory': paths.state,
+        }
+        if env:
+            program['environment'] = env
+        sections['program:%s' % service.name] = program
+    return configs.render_ini(sections)
+
+
+def _quote(part):
+    # supervisord splits its command line with shlex.
+    if any(c in part for c in ' "\'(){}'):
+        return "'%s'" % part.replace("'", "'\"'\"'")
+    return part
