@@ -1,0 +1,238 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Readers shared by the tests of the devstack plugin, Zuul jobs and docs.
+
+Each reader parses its file the way its real consumer does, as far as the
+tests need: cloud_shape.ini with configparser, .zuul.yaml with PyYAML, a
+local.conf with devstack's meta-section rules, doc code blocks by their
+``:name:``. Nothing here imports the plugin package, so these tests run
+without tempest's configuration.
+"""
+
+import configparser
+import os
+import re
+import subprocess
+import tempfile
+
+import yaml
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHAPE_FILE = os.path.join(REPO_ROOT, 'resize_tempest_plugin',
+                          'cloud_shape.ini')
+ZUUL_FILE = os.path.join(REPO_ROOT, '.zuul.yaml')
+PLUGIN_SH = os.path.join(REPO_ROOT, 'devstack', 'plugin.sh')
+SETTINGS = os.path.join(REPO_ROOT, 'devstack', 'settings')
+DOC_FILE = os.path.join(REPO_ROOT, 'doc', 'devstack.rst')
+SHIM = os.path.join(REPO_ROOT, 'tests', 'devstack_shim.sh')
+
+PLUGIN_NAME = 'resize-tempest-plugin'
+BASE_JOB = 'resize-tempest-plugin-base'
+MULTINODE_JOB = 'resize-tempest-plugin-multinode'
+SINGLE_NODE_JOB = 'resize-tempest-plugin-single-node'
+
+
+def load_shape(path=SHAPE_FILE):
+    """cloud_shape.ini as a ConfigParser (option names kept as written)."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str
+    with open(path) as f:
+        parser.read_file(f)
+    return parser
+
+
+def shape_tempest_options(shape):
+    """{(group, option): value} for the tempest.conf options of the shape.
+
+    Keys of cloud_shape.ini's [tempest] section written <group>.<option>
+    are tempest.conf options; others (test_regex) are not.
+    """
+    options = {}
+    for key, value in shape.items('tempest'):
+        if '.' in key:
+            group, option = key.split('.', 1)
+            options[(group, option)] = value
+    return options
+
+
+def load_zuul(path=ZUUL_FILE):
+    """(jobs by name, project stanza) from a Zuul config file."""
+    with open(path) as f:
+        entries = yaml.safe_load(f)
+    jobs = {}
+    project = None
+    for entry in entries:
+        if 'job' in entry:
+            jobs[entry['job']['name']] = entry['job']
+        elif 'project' in entry:
+            project = entry['project']
+    return jobs, project
+
+
+def parse_ini_text(text):
+    """Parse INI text as oslo.config would read it (names kept as written)."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str
+    parser.read_string(text)
+    return parser
+
+
+_META_HEADER = re.compile(r'^\[\[(?P<phase>[^|\]]+)\|(?P<file>[^\]]*)\]\]\s*$')
+
+
+def parse_local_conf(text):
+    """Split a devstack local.conf into its meta-sections.
+
+    Returns (localrc, meta) where localrc is {'vars': {NAME: value},
+    'plugins': {name: url}, 'lines': [...]} for [[local|localrc]], and meta
+    is {(phase, file): ConfigParser} for every other meta-section, with the
+    file name as written (e.g. '$NOVA_FAKE_CONF-2'), like devstack's
+    get_meta_section_files.
+    """
+    sections = {}
+    current = None
+    for line in text.splitlines():
+        match = _META_HEADER.match(line)
+        if match:
+            current = (match.group('phase'), match.group('file'))
+            sections.setdefault(current, [])
+        elif current is not None:
+            sections[current].append(line)
+    localrc = {'vars': {}, 'plugins': {}, 'lines': []}
+    meta = {}
+    for (phase, name), lines in sections.items():
+        if (phase, name) == ('local', 'localrc'):
+            for line in lines:
+                stripped = line.strip()
+                if not stripped or stripped.startswith('#'):
+                    continue
+                localrc['lines'].append(stripped)
+                words = stripped.split()
+                if words[0] == 'enable_plugin':
+                    localrc['plugins'][words[1]] = words[2]
+                elif re.match(r'^[A-Za-z_][A-Za-z0-9_]*=', stripped):
+                    key, value = stripped.split('=', 1)
+                    localrc['vars'][key] = value.strip('"\'')
+        else:
+            meta[(phase, name)] = parse_ini_text('\n'.join(lines))
+    return localrc, meta
+
+
+def doc_code_blocks(path=DOC_FILE):
+    """{name: text} of every ``code-block`` in an rst file with a :name:.
+
+    The text is the block's content with its indentation removed.
+    """
+    with open(path) as f:
+        lines = f.read().splitlines()
+    blocks = {}
+    i = 0
+    while i < len(lines):
+        if not lines[i].lstrip().startswith('.. code-block::'):
+            i += 1
+            continue
+        indent = len(lines[i]) - len(lines[i].lstrip())
+        i += 1
+        name = None
+        while i < len(lines) and lines[i].strip().startswith(':'):
+            match = re.match(r'\s*:name:\s*(\S+)', lines[i])
+            if match:
+                name = match.group(1)
+            i += 1
+        content = []
+        while i < len(lines):
+            line = lines[i]
+            if line.strip() and (len(line) - len(line.lstrip()) <= indent):
+                break
+            content.append(line)
+            i += 1
+        body = [line for line in content]
+        while body and not body[0].strip():
+            body.pop(0)
+        while body and not body[-1].strip():
+            body.pop()
+        width = min((len(line) - len(line.lstrip())
+                     for line in body if line.strip()), default=0)
+        if name:
+            blocks[name] = '\n'.join(line[width:] for line in body) + '\n'
+    return blocks
+
+
+def run_plugin(args, tempest_conf, enabled_services='key,tempest',
+               localrc=None, devstack_dir=None, hostname='devstack-host'):
+    """Source devstack/settings then devstack/plugin.sh ARGS in bash.
+
+    Uses tests/devstack_shim.sh, or the real devstack functions when
+    devstack_dir is given (a devstack checkout), with errexit and nounset
+    on, as stack.sh can run. Returns (CompletedProcess, calls) where calls
+    is the list of (function, args...) tuples the shim logged.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, 'calls.log')
+        if devstack_dir:
+            functions = (
+                'TOP_DIR=%(d)s; source %(d)s/functions-common; '
+                'source %(d)s/inc/ini-config; source %(shim)s --log-only'
+                % {'d': _quote(devstack_dir), 'shim': _quote(SHIM)})
+        else:
+            functions = 'source %s' % _quote(SHIM)
+        # devstack's functions-common is not nounset-safe: source the
+        # functions first, as stack.sh does before NOUNSET matters.
+        script = '\n'.join([
+            'SHIM_CALL_LOG=%s' % _quote(log),
+            functions,
+            'set -o errexit -o nounset',
+            'HOSTNAME=%s' % _quote(hostname),
+            'TEMPEST_CONFIG=%s' % _quote(tempest_conf),
+            'ENABLED_SERVICES=%s' % _quote(enabled_services),
+        ] + ['%s=%s' % (k, _quote(v)) for k, v in (localrc or {}).items()] + [
+            'source %s' % _quote(SETTINGS),
+            'source %s %s' % (_quote(PLUGIN_SH),
+                              ' '.join(_quote(a) for a in args)),
+        ]) + '\n'
+        env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'),
+               'LC_ALL': 'C'}
+        result = subprocess.run(['bash', '-c', script], env=env,
+                                capture_output=True, text=True,
+                                cwd=tmp, timeout=60)
+        calls = []
+        if os.path.exists(log):
+            with open(log) as f:
+                calls = [tuple(line.rstrip('\n').split('\t'))
+                         for line in f if line.strip()]
+    return result, calls
+
+
+def source_settings(preset=None, hostname='node-a'):
+    """RESIZE_FAIL_* variables after sourcing devstack/settings in bash.
+
+    preset: variables set before, as localrc would (VAR=${VAR:-default}).
+    """
+    names = ('RESIZE_FAIL_SOURCE_HOST', 'RESIZE_FAIL_DESTINATION_HOST',
+             'RESIZE_FAIL_CLOUD_SHAPE')
+    script = '\n'.join(
+        ['define_plugin() { :; }', 'HOSTNAME=%s' % _quote(hostname)]
+        + ['%s=%s' % (k, _quote(v)) for k, v in (preset or {}).items()]
+        + ['source %s' % _quote(SETTINGS)]
+        + ['printf "%%s\\0" "%s=$%s"' % (n, n) for n in names]) + '\n'
+    result = subprocess.run(['bash', '-c', script], capture_output=True,
+                            text=True, cwd='/', timeout=30)
+    if result.returncode:
+        raise AssertionError('sourcing devstack/settings failed: %s'
+                             % result.stderr)
+    return dict(item.split('=', 1)
+                for item in result.stdout.split('\0') if item)
+
+
+def _quote(value):
+    return "'" + str(value).replace("'", "'\\''") + "'"

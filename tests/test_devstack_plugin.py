@@ -1,0 +1,254 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""devstack/settings and devstack/plugin.sh, run in bash as devstack would.
+
+Each test sources devstack/settings and then devstack/plugin.sh with a
+mode and phase, against a scratch tempest.conf, using tests/devstack_shim.sh
+for devstack's functions. Set DEVSTACK_DIR to a devstack checkout to run the
+same tests once more with devstack's real iniset, iniget, is_service_enabled
+and die (RealDevstackPluginTest).
+"""
+
+import os
+
+import fixtures
+import testtools
+
+from tests import base
+
+# What devstack's configure_tempest has already written when the plugin's
+# test-config phase runs (a few representative options).
+SEED = """[DEFAULT]
+log_file = tempest.log
+
+[compute]
+image_ref = 11111111-2222-3333-4444-555555555555
+flavor_ref = 42
+
+[compute-feature-enabled]
+resize = True
+live_migration = False
+"""
+
+SEED_OPTIONS = {
+    ('DEFAULT', 'log_file'): 'tempest.log',
+    ('compute', 'image_ref'): '11111111-2222-3333-4444-555555555555',
+    ('compute', 'flavor_ref'): '42',
+    ('compute-feature-enabled', 'live_migration'): 'False',
+}
+
+# Every phase devstack calls a plugin in, other than stack test-config. The
+# unstack and clean calls pass no phase: run_plugins sources
+# "plugin.sh $mode $phase" with $phase empty and unquoted.
+OTHER_PHASES = [
+    ('stack', 'pre-install'),
+    ('stack', 'install'),
+    ('stack', 'post-config'),
+    ('stack', 'extra'),
+    ('unstack',),
+    ('clean',),
+]
+
+
+def read_options(path):
+    """{(section, option): value} of an INI file, DEFAULT included."""
+    parser = base.parse_ini_text(open(path).read())
+    options = {('DEFAULT', k): v for k, v in parser.defaults().items()}
+    for section in parser.sections():
+        for option in parser.options(section):
+            if option not in parser.defaults():
+                options[(section, option)] = parser.get(section, option)
+    return options
+
+
+class DevstackPluginTest(testtools.TestCase):
+
+    devstack_dir = None
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = self.useFixture(fixtures.TempDir()).path
+        self.conf = os.path.join(self.tmp, 'tempest.conf')
+        with open(self.conf, 'w') as f:
+            f.write(SEED)
+        self.shape = base.load_shape()
+
+    def run_plugin(self, *args, **kwargs):
+        kwargs.setdefault('devstack_dir', self.devstack_dir)
+        return base.run_plugin(list(args), self.conf, **kwargs)
+
+    def expected_writes(self, source='devstack-host1',
+                        destination='devstack-host2'):
+        expected = {('resize_fail', 'source_host'): source,
+                    ('resize_fail', 'destination_host'): destination}
+        expected.update(base.shape_tempest_options(self.shape))
+        return expected
+
+    def inisets(self, calls):
+        return [c[1:] for c in calls if c[0] == 'iniset']
+
+    def assertRanCleanly(self, result):
+        self.assertEqual(
+            0, result.returncode,
+            'plugin.sh failed (exit %d); stderr:\n%s'
+            % (result.returncode, result.stderr[-3000:]))
+
+    def assertNothingWritten(self, result, calls):
+        self.assertEqual([], self.inisets(calls),
+                         'expected no iniset call; stderr:\n%s'
+                         % result.stderr[-2000:])
+        with open(self.conf) as f:
+            self.assertEqual(SEED, f.read(), 'tempest.conf was changed')
+
+    def test_test_config_writes_every_value(self):
+        result, calls = self.run_plugin('stack', 'test-config')
+        self.assertRanCleanly(result)
+        expected = self.expected_writes()
+
+        written = {(section, option): value
+                   for _file, section, option, value in self.inisets(calls)}
+        self.assertEqual(expected, written,
+                         'plugin.sh wrote other options or values than the '
+                         'scenario needs')
+        self.assertEqual(len(expected), len(self.inisets(calls)),
+                         'plugin.sh wrote an option more than once: %s'
+                         % self.inisets(calls))
+        self.assertEqual({self.conf},
+                         {c[0] for c in self.inisets(calls)},
+                         'plugin.sh wrote to a file other than '
+                         '$TEMPEST_CONFIG')
+
+        after = read_options(self.conf)
+        for key, value in expected.items():
+            self.assertEqual(value, after.get(key),
+                             'tempest.conf [%s] %s' % key)
+        for key, value in SEED_OPTIONS.items():
+            self.assertEqual(value, after.get(key),
+                             'plugin.sh changed [%s] %s, which devstack '
+                             'wrote' % key)
+        self.assertEqual(set(SEED_OPTIONS) | set(expected)
+                         | {('compute-feature-enabled', 'resize')},
+                         set(after), 'unexpected options in tempest.conf')
+
+    def test_test_config_takes_hosts_from_localrc(self):
+        result, calls = self.run_plugin(
+            'stack', 'test-config',
+            localrc={'RESIZE_FAIL_SOURCE_HOST': 'ctl-node1',
+                     'RESIZE_FAIL_DESTINATION_HOST': 'compute-node1'})
+        self.assertRanCleanly(result)
+        after = read_options(self.conf)
+        self.assertEqual('ctl-node1', after[('resize_fail', 'source_host')])
+        self.assertEqual('compute-node1',
+                         after[('resize_fail', 'destination_host')])
+
+    def test_tempest_values_come_from_cloud_shape(self):
+        # A shape with other values: plugin.sh must follow the file, which
+        # proves the values are not repeated in shell.
+        shape = os.path.join(self.tmp, 'cloud_shape.ini')
+        with open(base.SHAPE_FILE) as f:
+            text = f.read()
+        text = text.replace('compute.min_compute_nodes = 2',
+                            'compute.min_compute_nodes = 7')
+        text = text.replace('compute-feature-enabled.resize = True',
+                            'compute-feature-enabled.resize = Maybe')
+        self.assertIn('= 7', text)
+        self.assertIn('= Maybe', text)
+        with open(shape, 'w') as f:
+            f.write(text)
+        result, _calls = self.run_plugin(
+            'stack', 'test-config',
+            localrc={'RESIZE_FAIL_CLOUD_SHAPE': shape})
+        self.assertRanCleanly(result)
+        after = read_options(self.conf)
+        self.assertEqual('7', after[('compute', 'min_compute_nodes')])
+        self.assertEqual('Maybe',
+                         after[('compute-feature-enabled', 'resize')])
+
+    def test_other_phases_write_nothing(self):
+        for args in OTHER_PHASES:
+            result, calls = self.run_plugin(*args)
+            self.assertRanCleanly(result)
+            self.assertNothingWritten(result, calls)
+
+    def test_tempest_disabled_writes_nothing(self):
+        result, calls = self.run_plugin(
+            'stack', 'test-config',
+            enabled_services='key,n-api,n-cpu,n-cond,n-sch,placement-api')
+        self.assertRanCleanly(result)
+        self.assertNothingWritten(result, calls)
+
+    def test_same_host_twice_stops_stack(self):
+        result, calls = self.run_plugin(
+            'stack', 'test-config',
+            localrc={'RESIZE_FAIL_SOURCE_HOST': 'node1',
+                     'RESIZE_FAIL_DESTINATION_HOST': 'node1'})
+        self.assertNotEqual(0, result.returncode)
+        self.assertIn('must name two different', result.stderr)
+        self.assertNothingWritten(result, calls)
+
+    def test_unreadable_cloud_shape_stops_stack(self):
+        missing = os.path.join(self.tmp, 'no-such-shape.ini')
+        result, calls = self.run_plugin(
+            'stack', 'test-config',
+            localrc={'RESIZE_FAIL_CLOUD_SHAPE': missing})
+        self.assertNotEqual(0, result.returncode)
+        self.assertIn(missing, result.stderr)
+        self.assertNothingWritten(result, calls)
+
+    def test_cloud_shape_without_a_value_stops_stack(self):
+        shape = os.path.join(self.tmp, 'cloud_shape.ini')
+        with open(base.SHAPE_FILE) as f:
+            lines = [line for line in f
+                     if not line.startswith('compute.min_compute_nodes')]
+        with open(shape, 'w') as f:
+            f.writelines(lines)
+        result, _calls = self.run_plugin(
+            'stack', 'test-config',
+            localrc={'RESIZE_FAIL_CLOUD_SHAPE': shape})
+        self.assertNotEqual(0, result.returncode)
+        self.assertIn('compute.min_compute_nodes', result.stderr)
+
+
+class RealDevstackPluginTest(DevstackPluginTest):
+    """The same tests with devstack's own functions (DEVSTACK_DIR set)."""
+
+    def setUp(self):
+        self.devstack_dir = os.environ.get('DEVSTACK_DIR')
+        if not self.devstack_dir:
+            self.skipTest('DEVSTACK_DIR is not set: no devstack checkout '
+                          'to take iniset, iniget and die from')
+        super().setUp()
+
+
+class SettingsTest(testtools.TestCase):
+    """Defaults of devstack/settings, as VAR=${VAR:-default}."""
+
+    def test_defaults_are_devstacks_fake_compute_names(self):
+        # lib/nova start_nova_compute names fake compute i ${HOSTNAME}i.
+        values = base.source_settings()
+        self.assertEqual('node-a1', values['RESIZE_FAIL_SOURCE_HOST'])
+        self.assertEqual('node-a2', values['RESIZE_FAIL_DESTINATION_HOST'])
+
+    def test_cloud_shape_path_is_the_plugins_own(self):
+        values = base.source_settings()
+        self.assertEqual(os.path.realpath(base.SHAPE_FILE),
+                         os.path.realpath(values['RESIZE_FAIL_CLOUD_SHAPE']))
+
+    def test_localrc_values_win(self):
+        values = base.source_settings({
+            'RESIZE_FAIL_SOURCE_HOST': 'src',
+            'RESIZE_FAIL_DESTINATION_HOST': 'dst',
+            'RESIZE_FAIL_CLOUD_SHAPE': '/etc/shape.ini'})
+        self.assertEqual('src', values['RESIZE_FAIL_SOURCE_HOST'])
+        self.assertEqual('dst', values['RESIZE_FAIL_DESTINATION_HOST'])
+        self.assertEqual('/etc/shape.ini', values['RESIZE_FAIL_CLOUD_SHAPE'])

@@ -1,0 +1,266 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The structure of .zuul.yaml: jobs, parents, variables, pipelines.
+
+Facts about jobs defined elsewhere, read from their sources:
+devstack-tempest (tempest, zuul.d/base.yaml) is the root of tempest's
+devstack jobs; tempest's run-tempest role honours tempest_test_regex only
+with the "all" tox environments; the nodesets openstack-two-node-noble
+(nodes controller and compute1, subnode group compute1) and
+openstack-single-node-noble are devstack's.
+"""
+
+import ast
+import copy
+import importlib.util
+import os
+import re
+
+import testtools
+
+from tests import base
+
+PARENT_FAMILY = 'devstack-tempest'
+PLUGIN_PROJECT = 'opendev.org/openstack/' + base.PLUGIN_NAME
+PLUGIN_URL = 'https://' + PLUGIN_PROJECT
+FAILING_DRIVER_KEY = ('DEFAULT', 'compute_driver')
+
+
+def deep_merge(parent, child):
+    """Zuul's merge of job variables along inheritance: dicts merge."""
+    merged = copy.deepcopy(parent)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def effective(jobs, name, attribute):
+    """A job's attribute merged over its ancestors defined in this file."""
+    chain = []
+    while name in jobs:
+        chain.append(jobs[name])
+        name = jobs[name].get('parent')
+    value = {}
+    for job in reversed(chain):
+        value = deep_merge(value, job.get(attribute) or {})
+    return value
+
+
+def test_ids(package_dir, module_prefix, skip_dirs=()):
+    """Test ids (module.Class.test_method) of the test_*.py files under a
+    directory, read with ast, without importing anything."""
+    ids = []
+    for root, dirs, files in os.walk(package_dir):
+        dirs[:] = [d for d in dirs if d not in skip_dirs]
+        for filename in files:
+            if not (filename.startswith('test_')
+                    and filename.endswith('.py')):
+                continue
+            path = os.path.join(root, filename)
+            rel = os.path.relpath(path, package_dir)[:-len('.py')]
+            module = '.'.join([module_prefix] + rel.split(os.sep))
+            with open(path, 'rb') as f:
+                tree = ast.parse(f.read(), path)
+            for node in tree.body:
+                if not isinstance(node, ast.ClassDef):
+                    continue
+                for item in node.body:
+                    if (isinstance(item, (ast.FunctionDef,
+                                          ast.AsyncFunctionDef))
+                            and item.name.startswith('test')):
+                        ids.append('%s.%s.%s' % (module, node.name,
+                                                 item.name))
+    return ids
+
+
+def selected(regex, ids):
+    # stestr (tempest run --regex) keeps ids where re.search matches.
+    pattern = re.compile(regex)
+    return [i for i in ids if pattern.search(i)]
+
+
+def all_compute_drivers(local_conf):
+    """(phase, file, driver) for every compute_driver a local_conf sets."""
+    found = []
+    for phase, files in (local_conf or {}).items():
+        for filename, sections in (files or {}).items():
+            for section, options in (sections or {}).items():
+                if section == 'DEFAULT' and 'compute_driver' in options:
+                    found.append((phase, filename,
+                                  options['compute_driver']))
+    return found
+
+
+class ZuulJobsTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.jobs, self.project = base.load_zuul()
+        self.shape = base.load_shape()
+        self.failing = self.shape.get('compute', 'destination_driver')
+
+    def vars(self, name):
+        return effective(self.jobs, name, 'vars')
+
+    def group_vars(self, name):
+        return effective(self.jobs, name, 'group-vars')
+
+    def test_jobs_exist(self):
+        for name in (base.BASE_JOB, base.MULTINODE_JOB,
+                     base.SINGLE_NODE_JOB):
+            self.assertIn(name, self.jobs)
+
+    def test_base_is_abstract_child_of_devstack_tempest(self):
+        job = self.jobs[base.BASE_JOB]
+        self.assertIs(True, job.get('abstract'))
+        self.assertEqual(PARENT_FAMILY, job.get('parent'))
+        self.assertIn(PLUGIN_PROJECT, job.get('required-projects', []))
+
+    def test_concrete_jobs_inherit_the_base(self):
+        for name in (base.MULTINODE_JOB, base.SINGLE_NODE_JOB):
+            job = self.jobs[name]
+            self.assertEqual(base.BASE_JOB, job.get('parent'), name)
+            self.assertFalse(job.get('abstract', False), name)
+
+    def test_base_runs_the_plugin_with_the_leak_check(self):
+        v = self.vars(base.BASE_JOB)
+        self.assertEqual([base.PLUGIN_NAME], v.get('tempest_plugins'))
+        self.assertEqual({base.PLUGIN_NAME: PLUGIN_URL},
+                         v.get('devstack_plugins'))
+        # run-tempest passes tempest_test_regex to "tox -e all" only.
+        self.assertEqual('all', v.get('tox_envlist'))
+        self.assertIs(True, v.get('run_tempest_dry_cleanup'))
+        self.assertIs(True, v.get('run_tempest_fail_if_leaked_resources'))
+        localrc = v.get('devstack_localrc', {})
+        self.assertEqual('fake', localrc.get('VIRT_DRIVER'))
+        self.assertIs(False, localrc.get('NOVA_ALLOW_MOVE_TO_SAME_HOST'))
+
+    def test_concurrency_is_set_and_explained(self):
+        concurrency = self.vars(base.BASE_JOB).get('tempest_concurrency')
+        self.assertIsInstance(concurrency, int)
+        self.assertGreaterEqual(concurrency, 1)
+        with open(base.ZUUL_FILE) as f:
+            lines = f.read().splitlines()
+        index = next(i for i, line in enumerate(lines)
+                     if line.strip().startswith('tempest_concurrency:'))
+        self.assertTrue(lines[index - 1].strip().startswith('#'),
+                        'tempest_concurrency needs a comment saying why')
+
+    def test_regex_selects_the_scenario(self):
+        regex = self.vars(base.BASE_JOB).get('tempest_test_regex')
+        ids = ['resize_tempest_plugin.scenario.test_resize_fail.'
+               'ResizeFailTest.test_resize_fail_on_destination']
+        ids += test_ids(os.path.join(base.REPO_ROOT, 'resize_tempest_plugin',
+                                     'scenario'),
+                        'resize_tempest_plugin.scenario')
+        self.assertEqual(ids, selected(regex, ids),
+                         'tempest_test_regex %r misses scenario tests'
+                         % regex)
+
+    def test_regex_selects_none_of_tempests_own_tests(self):
+        regex = self.vars(base.BASE_JOB).get('tempest_test_regex')
+        spec = importlib.util.find_spec('tempest')
+        if spec is None or not spec.submodule_search_locations:
+            self.skipTest('tempest is not installed')
+        tempest_dir = list(spec.submodule_search_locations)[0]
+        ids = test_ids(tempest_dir, 'tempest', skip_dirs=('tests',))
+        self.assertGreater(len(ids), 1000, 'found too few tempest tests')
+        self.assertEqual([], selected(regex, ids),
+                         'tempest_test_regex %r also selects tempest tests'
+                         % regex)
+
+    def test_multinode_subnode_runs_the_failing_driver(self):
+        job = self.jobs[base.MULTINODE_JOB]
+        self.assertEqual('openstack-two-node-noble', job.get('nodeset'))
+        subnode = self.group_vars(base.MULTINODE_JOB).get('subnode', {})
+        self.assertEqual('fake',
+                         subnode.get('devstack_localrc', {})
+                         .get('VIRT_DRIVER'))
+        drivers = all_compute_drivers(subnode.get('devstack_local_conf'))
+        self.assertEqual([('post-config', '$NOVA_CPU_CONF', self.failing)],
+                         drivers)
+
+    def test_multinode_controller_is_not_the_failing_one(self):
+        controller = self.vars(base.MULTINODE_JOB)
+        drivers = all_compute_drivers(controller.get('devstack_local_conf'))
+        self.assertNotIn(self.failing, [d for _p, _f, d in drivers])
+
+    def test_multinode_tells_the_controller_both_hosts(self):
+        localrc = self.vars(base.MULTINODE_JOB)['devstack_localrc']
+        # lib/nova names a node's only fake compute "$HOSTNAME1".
+        self.assertEqual(
+            "{{ hostvars['controller']['ansible_nodename'] }}1",
+            localrc.get('RESIZE_FAIL_SOURCE_HOST'))
+        self.assertEqual(
+            "{{ hostvars['compute1']['ansible_nodename'] }}1",
+            localrc.get('RESIZE_FAIL_DESTINATION_HOST'))
+        subnode_localrc = (self.group_vars(base.MULTINODE_JOB)
+                           ['subnode'].get('devstack_localrc', {}))
+        self.assertNotIn('NUMBER_FAKE_NOVA_COMPUTE', subnode_localrc)
+        self.assertNotIn('NUMBER_FAKE_NOVA_COMPUTE', localrc)
+
+    def test_single_node_has_two_computes_the_second_failing(self):
+        job = self.jobs[base.SINGLE_NODE_JOB]
+        self.assertEqual('openstack-single-node-noble', job.get('nodeset'))
+        v = self.vars(base.SINGLE_NODE_JOB)
+        localrc = v['devstack_localrc']
+        self.assertEqual(2, localrc.get('NUMBER_FAKE_NOVA_COMPUTE'))
+        drivers = all_compute_drivers(v.get('devstack_local_conf'))
+        self.assertEqual([('post-config', '$NOVA_FAKE_CONF-2', self.failing)],
+                         drivers)
+        # The plugin's defaults (${HOSTNAME}1, ${HOSTNAME}2) apply.
+        self.assertNotIn('RESIZE_FAIL_SOURCE_HOST', localrc)
+        self.assertNotIn('RESIZE_FAIL_DESTINATION_HOST', localrc)
+        self.assertNotIn(base.SINGLE_NODE_JOB, self.group_vars_jobs())
+
+    def group_vars_jobs(self):
+        return [n for n, j in self.jobs.items() if j.get('group-vars')]
+
+    def test_single_node_overrides_min_compute_nodes(self):
+        test_config = (self.vars(base.SINGLE_NODE_JOB)['devstack_local_conf']
+                       .get('test-config', {}))
+        compute = test_config.get('$TEMPEST_CONFIG', {}).get('compute', {})
+        self.assertEqual(2, compute.get('min_compute_nodes'))
+
+    def test_project_runs_lint_unit_and_devstack_jobs(self):
+        for pipeline in ('check', 'gate'):
+            names = [j if isinstance(j, str) else next(iter(j))
+                     for j in self.project[pipeline]['jobs']]
+            self.assertIn('openstack-tox-pep8', names, pipeline)
+            self.assertTrue(
+                [n for n in names if re.match(r'^openstack-tox-py3\d+$', n)],
+                '%s has no openstack-tox-py3xx job' % pipeline)
+            for job in (base.MULTINODE_JOB, base.SINGLE_NODE_JOB):
+                self.assertIn(job, names, pipeline)
+
+    def test_irrelevant_files_keep_what_the_jobs_run(self):
+        patterns = [re.compile(p) for p in
+                    self.jobs[base.BASE_JOB].get('irrelevant-files', [])]
+        self.assertTrue(patterns)
+
+        def irrelevant(path):
+            return any(p.match(path) for p in patterns)
+
+        for path in ('devstack/plugin.sh', 'devstack/settings',
+                     'resize_tempest_plugin/cloud_shape.ini',
+                     'resize_tempest_plugin/config.py',
+                     'resize_tempest_plugin/scenario/test_resize_fail.py',
+                     '.zuul.yaml', 'setup.cfg', 'requirements.txt'):
+            self.assertFalse(irrelevant(path), path)
+        for path in ('doc/devstack.rst', 'README.rst',
+                     'tests/test_zuul_jobs.py',
+                     'resize_tempest_plugin/tests/test_config.py'):
+            self.assertTrue(irrelevant(path), path)
