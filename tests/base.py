@@ -20,6 +20,7 @@ without tempest's configuration.
 """
 
 import configparser
+import copy
 import os
 import re
 import subprocess
@@ -79,12 +80,62 @@ def load_zuul(path=ZUUL_FILE):
     return jobs, project
 
 
+def deep_merge(parent, child):
+    """Zuul's merge of job variables along inheritance: dicts merge."""
+    merged = copy.deepcopy(parent)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def effective(jobs, name, attribute):
+    """A job's attribute merged over its ancestors defined in this file."""
+    chain = []
+    while name in jobs:
+        chain.append(jobs[name])
+        name = jobs[name].get('parent')
+    value = {}
+    for job in reversed(chain):
+        value = deep_merge(value, job.get(attribute) or {})
+    return value
+
+
+def all_compute_drivers(local_conf):
+    """(phase, file, driver) for every compute_driver a local_conf sets."""
+    found = []
+    for phase, files in (local_conf or {}).items():
+        for filename, sections in (files or {}).items():
+            for section, options in (sections or {}).items():
+                if section == 'DEFAULT' and 'compute_driver' in options:
+                    found.append((phase, filename,
+                                  options['compute_driver']))
+    return found
+
+
 def parse_ini_text(text):
     """Parse INI text as oslo.config would read it (names kept as written)."""
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     parser.optionxform = str
     parser.read_string(text)
     return parser
+
+
+def ini_dict(parser):
+    """{section: {option: value}} of a ConfigParser.
+
+    DEFAULT is included when it has options, and not repeated into the
+    other sections.
+    """
+    sections = {}
+    if parser.defaults():
+        sections['DEFAULT'] = dict(parser.defaults())
+    for section in parser.sections():
+        sections[section] = {k: v for k, v in parser.items(section)
+                             if k not in parser.defaults()}
+    return sections
 
 
 _META_HEADER = re.compile(r'^\[\[(?P<phase>[^|\]]+)\|(?P<file>[^\]]*)\]\]\s*$')
@@ -214,9 +265,10 @@ def run_plugin(args, tempest_conf, enabled_services='key,tempest',
 
 
 def source_settings(preset=None, hostname='node-a'):
-    """RESIZE_FAIL_* variables after sourcing devstack/settings in bash.
+    """Source devstack/settings in bash; read its RESIZE_FAIL_* variables.
 
     preset: variables set before, as localrc would (VAR=${VAR:-default}).
+    Returns (CompletedProcess, {name: value}).
     """
     names = ('RESIZE_FAIL_SOURCE_HOST', 'RESIZE_FAIL_DESTINATION_HOST',
              'RESIZE_FAIL_CLOUD_SHAPE')
@@ -227,11 +279,8 @@ def source_settings(preset=None, hostname='node-a'):
         + ['printf "%%s\\0" "%s=$%s"' % (n, n) for n in names]) + '\n'
     result = subprocess.run(['bash', '-c', script], capture_output=True,
                             text=True, cwd='/', timeout=30)
-    if result.returncode:
-        raise AssertionError('sourcing devstack/settings failed: %s'
-                             % result.stderr)
-    return dict(item.split('=', 1)
-                for item in result.stdout.split('\0') if item)
+    return result, dict(item.split('=', 1)
+                        for item in result.stdout.split('\0') if item)
 
 
 def _quote(value):

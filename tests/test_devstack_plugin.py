@@ -62,13 +62,11 @@ OTHER_PHASES = [
 
 def read_options(path):
     """{(section, option): value} of an INI file, DEFAULT included."""
-    parser = base.parse_ini_text(open(path).read())
-    options = {('DEFAULT', k): v for k, v in parser.defaults().items()}
-    for section in parser.sections():
-        for option in parser.options(section):
-            if option not in parser.defaults():
-                options[(section, option)] = parser.get(section, option)
-    return options
+    with open(path) as f:
+        sections = base.ini_dict(base.parse_ini_text(f.read()))
+    return {(section, option): value
+            for section, options in sections.items()
+            for option, value in options.items()}
 
 
 class DevstackPluginTest(testtools.TestCase):
@@ -235,20 +233,23 @@ class SettingsTest(testtools.TestCase):
 
     def test_defaults_are_devstacks_fake_compute_names(self):
         # lib/nova start_nova_compute names fake compute i ${HOSTNAME}i.
-        values = base.source_settings()
+        result, values = base.source_settings()
+        self.assertEqual(0, result.returncode, result.stderr)
         self.assertEqual('node-a1', values['RESIZE_FAIL_SOURCE_HOST'])
         self.assertEqual('node-a2', values['RESIZE_FAIL_DESTINATION_HOST'])
 
     def test_cloud_shape_path_is_the_plugins_own(self):
-        values = base.source_settings()
+        result, values = base.source_settings()
+        self.assertEqual(0, result.returncode, result.stderr)
         self.assertEqual(os.path.realpath(base.SHAPE_FILE),
                          os.path.realpath(values['RESIZE_FAIL_CLOUD_SHAPE']))
 
     def test_localrc_values_win(self):
-        values = base.source_settings({
+        result, values = base.source_settings({
             'RESIZE_FAIL_SOURCE_HOST': 'src',
             'RESIZE_FAIL_DESTINATION_HOST': 'dst',
             'RESIZE_FAIL_CLOUD_SHAPE': '/etc/shape.ini'})
+        self.assertEqual(0, result.returncode, result.stderr)
         self.assertEqual('src', values['RESIZE_FAIL_SOURCE_HOST'])
         self.assertEqual('dst', values['RESIZE_FAIL_DESTINATION_HOST'])
         self.assertEqual('/etc/shape.ini', values['RESIZE_FAIL_CLOUD_SHAPE'])

@@ -21,7 +21,6 @@ openstack-single-node-noble are devstack's.
 """
 
 import ast
-import copy
 import importlib.util
 import os
 import re
@@ -36,32 +35,11 @@ PLUGIN_URL = 'https://' + PLUGIN_PROJECT
 FAILING_DRIVER_KEY = ('DEFAULT', 'compute_driver')
 
 
-def deep_merge(parent, child):
-    """Zuul's merge of job variables along inheritance: dicts merge."""
-    merged = copy.deepcopy(parent)
-    for key, value in child.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
+def collect_test_ids(package_dir, module_prefix, skip_dirs=()):
+    """Test ids (module.Class.test_method) under a directory.
 
-
-def effective(jobs, name, attribute):
-    """A job's attribute merged over its ancestors defined in this file."""
-    chain = []
-    while name in jobs:
-        chain.append(jobs[name])
-        name = jobs[name].get('parent')
-    value = {}
-    for job in reversed(chain):
-        value = deep_merge(value, job.get(attribute) or {})
-    return value
-
-
-def test_ids(package_dir, module_prefix, skip_dirs=()):
-    """Test ids (module.Class.test_method) of the test_*.py files under a
-    directory, read with ast, without importing anything."""
+    Read from the test_*.py files with ast, without importing anything.
+    """
     ids = []
     for root, dirs, files in os.walk(package_dir):
         dirs[:] = [d for d in dirs if d not in skip_dirs]
@@ -92,18 +70,6 @@ def selected(regex, ids):
     return [i for i in ids if pattern.search(i)]
 
 
-def all_compute_drivers(local_conf):
-    """(phase, file, driver) for every compute_driver a local_conf sets."""
-    found = []
-    for phase, files in (local_conf or {}).items():
-        for filename, sections in (files or {}).items():
-            for section, options in (sections or {}).items():
-                if section == 'DEFAULT' and 'compute_driver' in options:
-                    found.append((phase, filename,
-                                  options['compute_driver']))
-    return found
-
-
 class ZuulJobsTest(testtools.TestCase):
 
     def setUp(self):
@@ -113,10 +79,10 @@ class ZuulJobsTest(testtools.TestCase):
         self.failing = self.shape.get('compute', 'destination_driver')
 
     def vars(self, name):
-        return effective(self.jobs, name, 'vars')
+        return base.effective(self.jobs, name, 'vars')
 
     def group_vars(self, name):
-        return effective(self.jobs, name, 'group-vars')
+        return base.effective(self.jobs, name, 'group-vars')
 
     def test_jobs_exist(self):
         for name in (base.BASE_JOB, base.MULTINODE_JOB,
@@ -163,9 +129,10 @@ class ZuulJobsTest(testtools.TestCase):
         regex = self.vars(base.BASE_JOB).get('tempest_test_regex')
         ids = ['resize_tempest_plugin.scenario.test_resize_fail.'
                'ResizeFailTest.test_resize_fail_on_destination']
-        ids += test_ids(os.path.join(base.REPO_ROOT, 'resize_tempest_plugin',
-                                     'scenario'),
-                        'resize_tempest_plugin.scenario')
+        scenario_dir = os.path.join(base.REPO_ROOT, 'resize_tempest_plugin',
+                                    'scenario')
+        ids += collect_test_ids(scenario_dir,
+                                'resize_tempest_plugin.scenario')
         self.assertEqual(ids, selected(regex, ids),
                          'tempest_test_regex %r misses scenario tests'
                          % regex)
@@ -176,7 +143,7 @@ class ZuulJobsTest(testtools.TestCase):
         if spec is None or not spec.submodule_search_locations:
             self.skipTest('tempest is not installed')
         tempest_dir = list(spec.submodule_search_locations)[0]
-        ids = test_ids(tempest_dir, 'tempest', skip_dirs=('tests',))
+        ids = collect_test_ids(tempest_dir, 'tempest', skip_dirs=('tests',))
         self.assertGreater(len(ids), 1000, 'found too few tempest tests')
         self.assertEqual([], selected(regex, ids),
                          'tempest_test_regex %r also selects tempest tests'
@@ -189,13 +156,14 @@ class ZuulJobsTest(testtools.TestCase):
         self.assertEqual('fake',
                          subnode.get('devstack_localrc', {})
                          .get('VIRT_DRIVER'))
-        drivers = all_compute_drivers(subnode.get('devstack_local_conf'))
+        drivers = base.all_compute_drivers(subnode.get('devstack_local_conf'))
         self.assertEqual([('post-config', '$NOVA_CPU_CONF', self.failing)],
                          drivers)
 
     def test_multinode_controller_is_not_the_failing_one(self):
         controller = self.vars(base.MULTINODE_JOB)
-        drivers = all_compute_drivers(controller.get('devstack_local_conf'))
+        drivers = base.all_compute_drivers(
+            controller.get('devstack_local_conf'))
         self.assertNotIn(self.failing, [d for _p, _f, d in drivers])
 
     def test_multinode_tells_the_controller_both_hosts(self):
@@ -218,7 +186,7 @@ class ZuulJobsTest(testtools.TestCase):
         v = self.vars(base.SINGLE_NODE_JOB)
         localrc = v['devstack_localrc']
         self.assertEqual(2, localrc.get('NUMBER_FAKE_NOVA_COMPUTE'))
-        drivers = all_compute_drivers(v.get('devstack_local_conf'))
+        drivers = base.all_compute_drivers(v.get('devstack_local_conf'))
         self.assertEqual([('post-config', '$NOVA_FAKE_CONF-2', self.failing)],
                          drivers)
         # The plugin's defaults (${HOSTNAME}1, ${HOSTNAME}2) apply.
