@@ -161,6 +161,10 @@ def nova_conf(paths, secrets, nova_overrides=()):
         'keystone_authtoken': keystone_auth(secrets, 'nova'),
         'placement': keystone_auth(secrets, 'placement'),
         'neutron': keystone_auth(secrets, 'neutron'),
+        # nova sends a service token beside the user's to the APIs it calls
+        # (as devstack configures it); unconfigured, neutron rejects it.
+        'service_user': dict(keystone_auth(secrets, 'nova'),
+                             send_service_user_token='true'),
         'glance': {'region_name': REGION},
         # One worker each keeps the cloud lean, and a single process.
         'conductor': {'workers': '1'},
@@ -283,13 +287,13 @@ def tempest_conf(paths, secrets, shape, tempest_options, flavor_ids,
             'flavor_ref': flavor_ids['localcloud.tiny'],
             'flavor_ref_alt': flavor_ids['localcloud.small'],
             'build_timeout': '60',
-            'build_interval': '0.5',
+            'build_interval': '1',
         },
         'compute-feature-enabled': {
             'console_output': 'false',
             'vnc_console': 'false',
         },
-        'image': {'build_timeout': '60', 'build_interval': '0.5'},
+        'image': {'build_timeout': '60', 'build_interval': '1'},
         'network-feature-enabled': {'ipv6': 'false'},
         'service_available': {
             'nova': 'true', 'glance': 'true', 'neutron': 'true',

@@ -31,20 +31,25 @@ def admin_connection(secrets):
 
 
 def identity(conn, secrets):
-    """Service project, one user per service (admin role in project
-    service, as devstack does), and every service's catalog entry.
+    """Service project, one user per service with the admin and service
+    roles in project service (as devstack makes them: keystonemiddleware
+    accepts a service token only from a user with the service role), and
+    every service's catalog entry.
     """
     project = (conn.identity.find_project('service', domain_id='default')
                or conn.identity.create_project(name='service',
                                                domain_id='default'))
-    admin_role = conn.identity.find_role('admin')
+    roles = [conn.identity.find_role('admin'),
+             conn.identity.find_role('service')
+             or conn.identity.create_role(name='service')]
     for name in configs.SERVICE_USERS:
         user = conn.identity.find_user(name, domain_id='default')
         if user is None:
             user = conn.identity.create_user(
                 name=name, password=secrets[name], domain_id='default',
                 default_project_id=project.id)
-        conn.identity.assign_project_role_to_user(project, user, admin_role)
+        for role in roles:
+            conn.identity.assign_project_role_to_user(project, user, role)
     for service_type, (name, public_url) in configs.endpoints().items():
         service = _find_service(conn, service_type)
         if service is None:
