@@ -14,10 +14,14 @@
 #   compute-feature-enabled.resize), read with iniget.
 #
 # [resize_fail] expected_fault is not written: the plugin's default is read
-# from the same cloud_shape.ini. Shaping the cloud itself (two computes, the
-# destination on the failing virt driver) is local.conf's job, because
-# devstack starts the computes before any plugin phase could change them in
-# time: see doc/devstack.rst.
+# from the same cloud_shape.ini. devstack's configure_tempest already sets
+# compute-feature-enabled.resize True for the fake driver; it is written
+# again so that tempest.conf carries every value of the shape.
+#
+# The plugin does not shape the cloud (two computes, the destination on the
+# failing virt driver): which compute is broken on purpose is spelled out in
+# local.conf's post-config or the Zuul job, where a reader sees it; enabling
+# a test plugin must not quietly break a compute. See doc/devstack.rst.
 #
 # This runs in the same phase as devstack's own configure_tempest (which runs
 # first) and before local.conf's [[test-config|$TEMPEST_CONFIG]] is merged,
@@ -30,6 +34,8 @@ set -o xtrace
 # configure_resize_fail_tempest() - write the scenario's tempest options
 function configure_resize_fail_tempest {
     local shape=$RESIZE_FAIL_CLOUD_SHAPE
+    local src=$RESIZE_FAIL_SOURCE_HOST
+    local dest=$RESIZE_FAIL_DESTINATION_HOST
     # The tempest options (<group>.<option>) that cloud_shape.ini's
     # [tempest] section gives values for: only their names are here.
     local options="compute.min_compute_nodes compute-feature-enabled.resize"
@@ -39,12 +45,10 @@ function configure_resize_fail_tempest {
         die $LINENO "resize-tempest-plugin: cannot read $shape" \
             "(RESIZE_FAIL_CLOUD_SHAPE)"
     fi
-    local src=$RESIZE_FAIL_SOURCE_HOST dest=$RESIZE_FAIL_DESTINATION_HOST
     if [[ -z $src || -z $dest || $src == "$dest" ]]; then
         die $LINENO "resize-tempest-plugin: RESIZE_FAIL_SOURCE_HOST" \
-            "('$RESIZE_FAIL_SOURCE_HOST') and RESIZE_FAIL_DESTINATION_HOST" \
-            "('$RESIZE_FAIL_DESTINATION_HOST') must name two different" \
-            "nova-compute hosts"
+            "('$src') and RESIZE_FAIL_DESTINATION_HOST ('$dest') must" \
+            "name two different nova-compute hosts"
     fi
 
     iniset "$TEMPEST_CONFIG" resize_fail source_host "$src"
