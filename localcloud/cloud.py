@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 
 from localcloud import configs
+from localcloud import errors
 from localcloud import layout
 from localcloud import overrides as overrides_mod
 from localcloud import progress
@@ -26,8 +27,7 @@ SECRET_NAMES = ('database', 'rabbitmq', 'admin') + configs.SERVICE_USERS
 START_TIMEOUT = {'tcp': 30, 'api': 90, 'compute': 120}
 
 
-class CloudError(RuntimeError):
-    """Something the person running the command must act on."""
+CloudError = errors.CloudError
 
 
 def step(message):
@@ -206,10 +206,13 @@ class Cloud:
 
     # -- up -----------------------------------------------------------------
 
+    def is_up(self):
+        return bool(self.supervisor.pid and self.load_record().get('ready'))
+
     def up(self):
         record = self.load_record()
         wanted = [str(o) for o in self.nova_overrides]
-        if self.supervisor.pid and record.get('ready'):
+        if self.is_up():
             unhealthy = [s.name for s in self.services
                          if not self._running(s.name)]
             if record.get('nova_conf', []) != wanted:
@@ -534,11 +537,13 @@ def _up(cloud, args):
 
 
 def _run(cloud, args):
+    # A cloud that was up before this run is left as it was found.
+    brought_up_here = not cloud.is_up()
     try:
         cloud.up()
         return run_tempest(cloud, args.tempest_args)
     finally:
-        if not args.keep:
+        if brought_up_here and not args.keep:
             cloud.down()
 
 

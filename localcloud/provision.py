@@ -8,6 +8,7 @@ import openstack
 from openstack import exceptions as sdk_exc
 
 from localcloud import configs
+from localcloud import errors
 
 ADMIN = 'admin'
 IMAGE_NAME = 'localcloud-tiny'
@@ -109,7 +110,7 @@ def forget_compute(conn, host):
     try:
         conn.compute.delete_service(service)
     except sdk_exc.ConflictException as exc:
-        raise RuntimeError(
+        raise errors.CloudError(
             'cannot restart the fake compute %s: nova refuses to delete its '
             'service record while servers are on it (%s). Delete those '
             'servers (openstack server list --all-projects --host %s), or '
