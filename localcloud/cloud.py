@@ -255,12 +255,16 @@ class Cloud:
             _results([pipelines['keystone']])
             self._identity()
             _results([rabbit, pipelines['nova']])
-            _results([pool.submit(self._start_if_stopped, name)
-                      for name in ('nova-api', 'nova-conductor',
-                                   'nova-scheduler')])
-            _results(pipelines.values())
-            _results([pool.submit(self._start_compute, host)
-                      for host, _driver in self.compute_hosts])
+            nova = {name: pool.submit(self._start_if_stopped, name)
+                    for name in ('nova-api', 'nova-conductor',
+                                 'nova-scheduler')}
+            # A compute needs keystone's users, placement and the conductor,
+            # not neutron or glance; restarting one needs nova's API.
+            _results([pipelines['placement'], nova['nova-api']])
+            computes = [pool.submit(self._start_compute, host, new_database)
+                        for host, _driver in self.compute_hosts]
+            _results(list(nova.values()) + computes
+                     + list(pipelines.values()))
         self._discover_hosts()
         self._tempest_workspace()
         self.save_record(ready=True, up_seconds=time.monotonic() - began,
@@ -332,11 +336,15 @@ class Cloud:
         conf = ['--config-file', os.path.join(self.paths.etc, 'keystone',
                                               'keystone.conf')]
         km = self.paths.bin('keystone-manage')
-        self._once('keystone-db', km, *conf, 'db_sync')
-        self._once('keystone-fernet', km, *conf, 'fernet_setup',
-                   '--keystone-user', 'root', '--keystone-group', 'root')
-        self._once('keystone-credential', km, *conf, 'credential_setup',
-                   '--keystone-user', 'root', '--keystone-group', 'root')
+        owner = ('--keystone-user', 'root', '--keystone-group', 'root')
+        # The key repositories need no database: made beside its sync.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+            _results([
+                pool.submit(self._once, 'keystone-db', km, *conf, 'db_sync'),
+                pool.submit(self._once, 'keystone-fernet', km, *conf,
+                            'fernet_setup', *owner),
+                pool.submit(self._once, 'keystone-credential', km, *conf,
+                            'credential_setup', *owner)])
         self._once('keystone-bootstrap', km, *conf, 'bootstrap',
                    '--bootstrap-admin-url', configs.url('keystone', '/v3'),
                    '--bootstrap-public-url', configs.url('keystone', '/v3'),
@@ -387,7 +395,7 @@ class Cloud:
                    'cell1')
         self._once('nova-db', *nm, 'db', 'sync')
 
-    def _start_compute(self, host):
+    def _start_compute(self, host, new_database):
         name = 'nova-compute-' + host
         if self._running(name):
             ok, _seen = self.health(self.by_name[name])
@@ -395,7 +403,7 @@ class Cloud:
                 return
             self.supervisor.stop(name)
         from localcloud import provision
-        if provision.forget_compute(self.conn, host):
+        if not new_database and provision.forget_compute(self.conn, host):
             step('%s: removed the service record of its previous run (fake '
                  'drivers take a new node uuid at each start)' % host)
         self.start(name)
@@ -512,9 +520,13 @@ def http_health(port, path):
 def tail(path, lines):
     try:
         with open(path, errors='replace') as f:
-            return ''.join(f.readlines()[-lines:])
+            return tail_text(f.read(), lines)
     except FileNotFoundError:
         return '(no log yet)'
+
+
+def tail_text(text, lines):
+    return ''.join(text.splitlines(True)[-lines:])
 
 
 def main(args, paths):

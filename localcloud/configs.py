@@ -121,6 +121,7 @@ def neutron_conf(paths, secrets):
             'notify_nova_on_port_data_changes': 'false',
             'api_workers': '1',
             'rpc_workers': '0',
+            'graceful_shutdown_timeout': '5',
         },
         'database': {'connection': db_url(secrets, 'neutron')},
         'keystone_authtoken': keystone_auth(secrets, 'neutron'),
@@ -140,7 +141,8 @@ def ml2_conf():
 
 
 def nova_conf(paths, secrets, nova_overrides=()):
-    """What every nova service reads, with the overrides for all of them;
+    """What every nova service reads, with the overrides for all of them.
+
     :func:`compute_conf` adds each compute's own.
     """
     nova = paths.path('nova')
@@ -152,6 +154,8 @@ def nova_conf(paths, secrets, nova_overrides=()):
             'host': CONTROLLER_HOST,
             'state_path': nova,
             'instances_path': os.path.join(nova, 'instances'),
+            # oslo.service waits up to 60 s for a graceful stop by default.
+            'graceful_shutdown_timeout': '5',
         },
         'api': {'auth_strategy': 'keystone'},
         'wsgi': {'api_paste_config': os.path.join(paths.venv, 'etc', 'nova',
@@ -176,9 +180,10 @@ def nova_conf(paths, secrets, nova_overrides=()):
 
 
 def compute_conf(paths, host, driver, nova_overrides):
-    """The second config file of one nova-compute: its host, its driver,
-    its own state_path (each nova-compute needs one) and the overrides for
-    that host.
+    """The second config file of one nova-compute.
+
+    Its host, its driver, its own state_path (each nova-compute needs one)
+    and the overrides for that host.
     """
     state = paths.path('nova', host)
     sections = {'DEFAULT': {
@@ -207,7 +212,13 @@ def mariadb_conf(paths):
             'max_connections': '500',
             'character-set-server': 'utf8mb4',
             'collation-server': 'utf8mb4_general_ci',
-            'innodb_buffer_pool_size': '64M',
+            # Small caches: these databases hold a few MiB.
+            'innodb_buffer_pool_size': '32M',
+            'innodb_log_buffer_size': '4M',
+            'key_buffer_size': '4M',
+            'aria_pagecache_buffer_size': '8M',
+            'query_cache_size': '0',
+            'thread_stack': '256K',
             # A throwaway database: durability traded for start-up speed
             # (the schema migrations are the bulk of ``up``).
             'innodb_flush_log_at_trx_commit': '0',

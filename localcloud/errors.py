@@ -1,4 +1,4 @@
-"""The one error the command line reports as a sentence, without a traceback."""
+"""The error the command line reports as a sentence, not a traceback."""
 
 
 class CloudError(RuntimeError):

@@ -43,7 +43,8 @@ def ensure_debian_packages(report):
     try:
         _run_logged(['apt-get', 'update', '-q'], env, report,
                     'apt-get update')
-        _run_logged(['apt-get', 'install', '-y', '-q', '--no-install-recommends']
+        _run_logged(['apt-get', 'install', '-y', '-q',
+                     '--no-install-recommends']
                     + list(layout.DEBIAN_PACKAGES), env, report,
                     'apt-get install')
     finally:
@@ -63,8 +64,9 @@ def _deny_service_starts():
 
 
 def _run_logged(cmd, env, report, what):
-    """Run ``cmd`` with a live progress line; on failure raise with the tail
-    of its output.
+    """Run ``cmd`` with a live progress line.
+
+    On failure, raise with the tail of its output.
     """
     tail = collections.deque(maxlen=25)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
@@ -95,8 +97,10 @@ def venv_is_current(paths):
 
 
 def ensure_venv(paths, report):
-    """Create the venv and install the pinned packages unless the venv was
-    built from the same constraints already. Returns True if it installed.
+    """Create the venv and install the pinned packages into it.
+
+    Nothing happens when the venv was built from the same constraints
+    already. Returns True if it installed.
     """
     if venv_is_current(paths):
         return False

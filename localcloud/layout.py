@@ -48,8 +48,10 @@ def read_cloud_shape():
 
 @dataclasses.dataclass(frozen=True)
 class Layout:
-    """Paths of one cloud: a venv (kept by ``down --purge``) and a state
-    directory (configuration, databases, logs, pids, secrets, workspace).
+    """Paths of one cloud: a venv and a state directory.
+
+    ``down --purge`` keeps the venv and removes the state directory
+    (configuration, databases, logs, pids, secrets, workspace).
     """
 
     home: str

@@ -46,8 +46,10 @@ def parse_nova_override(text, compute_hosts):
 
 
 def apply(overrides, sections, host=None):
-    """Return ``sections`` ({section: {option: value}}) with every override
-    that is global or for ``host`` applied, later ones winning.
+    """Return ``sections`` with the overrides for ``host`` applied.
+
+    ``sections`` is {section: {option: value}}; an override applies when it
+    is global or names ``host``; later ones win. The input is not changed.
     """
     merged = {name: dict(options) for name, options in sections.items()}
     for override in overrides:

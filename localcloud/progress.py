@@ -16,8 +16,10 @@ def step(message, out=None):
 
 
 class Spinner:
-    """A status line that is rewritten in place on a terminal, and printed
-    at most every ``interval`` seconds elsewhere (CI logs).
+    """A status line for a long step.
+
+    Rewritten in place on a terminal; elsewhere (CI logs) printed at most
+    every ``interval`` seconds.
     """
 
     FRAMES = '|/-\\'

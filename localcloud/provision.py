@@ -32,10 +32,12 @@ def admin_connection(secrets):
 
 
 def identity(conn, secrets):
-    """Service project, one user per service with the admin and service
-    roles in project service (as devstack makes them: keystonemiddleware
-    accepts a service token only from a user with the service role), and
-    every service's catalog entry.
+    """The service users and the catalog.
+
+    One user per service with the admin and service roles in project
+    service, as devstack makes them (keystonemiddleware accepts a service
+    token only from a user with the service role), and every service's
+    catalog entry.
     """
     project = (conn.identity.find_project('service', domain_id='default')
                or conn.identity.create_project(name='service',
@@ -97,11 +99,11 @@ def compute_services(conn):
 
 
 def forget_compute(conn, host):
-    """Delete a nova-compute's service record (with its compute node and
-    resource provider) so that a fake compute can start again.
+    """Delete a nova-compute's service record so that it can start again.
 
-    nova's fake drivers take a new node uuid each time they start; against
-    the record of their previous run they refuse to start ("No local node
+    The compute node and resource provider go with it. nova's fake drivers
+    take a new node uuid each time they start; against the record of their
+    previous run they refuse to start ("No local node
     identity found ...") or collide with the old compute node.
     """
     service = compute_services(conn).get(host)

@@ -1,0 +1,185 @@
+"""``python3 -m localcloud bench``: figures, not a test.
+
+From one run: the install (warm: the check that finds the venv current;
+cold: a scratch venv), ``up`` from the installed venv and an empty state
+directory, each service's start, the resize_fail scenario beside nova's own
+in-process test of the same bug, and the memory of the cloud's processes.
+It brings up a cloud of its own in a scratch state directory and tears it
+down, so it needs the cloud's ports free.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+from localcloud import cloud as cloud_mod
+from localcloud import errors
+from localcloud import install
+from localcloud import layout
+from localcloud import progress
+
+NOVA_TEST = 'nova.tests.functional.regressions.test_bug_1825537'
+# What nova's functional tests import beyond nova itself (pinned in
+# constraints.txt like everything else).
+NOVA_TEST_PACKAGES = ('oslotest', 'requests-mock', 'wsgi_intercept')
+STESTR_RESULT = re.compile(r'\[(\d+\.\d+)s\] \.\.\. (ok|FAILED|SKIPPED)')
+
+
+def timed(action):
+    began = time.monotonic()
+    result = action()
+    return time.monotonic() - began, result
+
+
+def run_stestr_like(cmd, cwd, env=None):
+    """Run a command that reports like stestr, timed.
+
+    Returns (exit status, wall seconds, the tests' own seconds, outcomes).
+    """
+    wall, proc = timed(lambda: subprocess.run(
+        cmd, cwd=cwd, env=env, capture_output=True, text=True))
+    found = STESTR_RESULT.findall(proc.stdout)
+    if proc.returncode:
+        progress.step('%s exited %d; its output ends with:\n%s'
+                      % (' '.join(cmd[:3]), proc.returncode,
+                         cloud_mod.tail_text(proc.stdout + proc.stderr, 25)))
+    return (proc.returncode, wall, sum(float(s) for s, _ in found),
+            [outcome for _, outcome in found])
+
+
+def process_memory(root_pid):
+    """(RSS, PSS) in MiB of ``root_pid`` and every process below it.
+
+    RSS counts pages shared between a parent and its forked workers once in
+    each; PSS divides them among their sharers.
+    """
+    children = {}
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open('/proc/%s/stat' % entry) as stat:
+                    ppid = int(stat.read().rsplit(')', 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    pids, todo = [], [root_pid]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo.extend(children.get(pid, []))
+    rss = pss = 0
+    for pid in pids:
+        rss += _kib(pid, 'status', 'VmRSS:')
+        pss += _kib(pid, 'smaps_rollup', 'Pss:')
+    return rss / 1024.0, pss / 1024.0, len(pids)
+
+
+def _kib(pid, name, key):
+    try:
+        with open('/proc/%d/%s' % (pid, name)) as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def prepare_nova_test(paths):
+    """Make nova's functional tests runnable from the installed nova.
+
+    They want their test packages and, beside the nova package, the
+    api-paste.ini of a source tree.
+    """
+    subprocess.run([paths.venv_python, '-m', 'pip', 'install', '-q',
+                    '--disable-pip-version-check', '-c', layout.CONSTRAINTS]
+                   + list(NOVA_TEST_PACKAGES), check=True,
+                   capture_output=True)
+    site = subprocess.run(
+        [paths.venv_python, '-c', 'import nova, os; '
+         'print(os.path.dirname(os.path.dirname(nova.__file__)))'],
+        check=True, capture_output=True, text=True).stdout.strip()
+    paste = os.path.join(site, 'etc', 'nova', 'api-paste.ini')
+    if not os.path.exists(paste):
+        os.makedirs(os.path.dirname(paste), exist_ok=True)
+        os.symlink(os.path.join(paths.venv, 'etc', 'nova', 'api-paste.ini'),
+                   paste)
+    return site
+
+
+def run(cloud, args):
+    paths = cloud.paths
+    busy = [s.name for s in cloud.services if s.port
+            and cloud_mod.port_open(s.port)]
+    if busy:
+        raise errors.CloudError(
+            'bench brings up a cloud of its own on the same ports, and %s '
+            'answer there: run "python3 -m localcloud down" first'
+            % ', '.join(busy))
+    figures = []
+
+    def figure(name, value, unit='s'):
+        figures.append((name, value, unit))
+        progress.step('bench: %s: %.1f %s' % (name, value, unit))
+
+    figure('install, warm (venv current)',
+           timed(lambda: install.ensure_installed(paths))[0])
+    if args.cold_install:
+        scratch = tempfile.mkdtemp(prefix='localcloud-bench-home-')
+        try:
+            with progress.Spinner('cold venv install') as report:
+                figure('install, cold venv (pip cache as found)', timed(
+                    lambda: install.ensure_venv(
+                        layout.Layout.from_args(scratch), report))[0])
+        finally:
+            shutil.rmtree(scratch)
+
+    state = tempfile.mkdtemp(prefix='localcloud-bench-state-')
+    os.rmdir(state)  # up starts from an empty state directory
+    bench = cloud_mod.Cloud(layout.Layout(home=paths.home, state=state))
+    try:
+        figure('up from an empty state directory', timed(bench.up)[0])
+        for name, seconds in sorted(bench.start_times.items(),
+                                    key=lambda item: -item[1]):
+            figure('  start of %s' % name, seconds)
+        rss, pss, count = process_memory(bench.supervisor.pid)
+        figure('RSS of the cloud (%d processes)' % count, rss, 'MiB')
+        figure('PSS of the cloud (%d processes)' % count, pss, 'MiB')
+        rc, wall, own, outcomes = run_stestr_like(
+            [paths.bin('tempest'), 'run', '--regex',
+             bench.tempest_options['test_regex']], bench.paths.workspace)
+        figure('resize_fail scenario: tempest run, wall (%s)'
+               % ','.join(outcomes or ['no result']), wall)
+        figure('resize_fail scenario: the test itself', own)
+        if args.nova_test:
+            site = prepare_nova_test(paths)
+            work = tempfile.mkdtemp(prefix='localcloud-bench-nova-')
+            try:
+                _rc, nova_wall, nova_own, nova_outcomes = run_stestr_like(
+                    [paths.venv_python, '-m', 'stestr', '--test-path',
+                     os.path.join(site, 'nova', 'tests', 'functional',
+                                  'regressions'),
+                     '--top-dir', site, 'run', '--no-discover', NOVA_TEST],
+                    work)
+            finally:
+                shutil.rmtree(work)
+            figure("nova's in-process test_bug_1825537: stestr, wall (%s)"
+                   % ','.join(nova_outcomes or ['no result']), nova_wall)
+            figure("nova's in-process test_bug_1825537: the test itself",
+                   nova_own)
+            if nova_own and nova_wall:
+                figure('ratio black-box / in-process, test itself',
+                       own / nova_own, 'x')
+                figure('ratio black-box / in-process, wall', wall / nova_wall,
+                       'x')
+        rss_after, pss_after, count = process_memory(bench.supervisor.pid)
+        figure('RSS of the cloud after the scenario', rss_after, 'MiB')
+    finally:
+        bench.down(purge=True)
+    print('\nlocalcloud bench')
+    for name, value, unit in figures:
+        print('  %-58s %8.1f %s' % (name, value, unit))
+    return rc
