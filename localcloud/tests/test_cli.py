@@ -1,0 +1,113 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The command line, up to its hand-over to the venv (which is mocked)."""
+
+import os
+
+import fixtures
+
+from localcloud import cli
+from localcloud import install
+from localcloud import layout
+from localcloud.tests import base
+
+
+def parse(*argv):
+    return cli.build_parser().parse_args(list(argv))
+
+
+class ParserTest(base.TestCase):
+
+    def test_run_keeps_the_extra_tempest_args(self):
+        args = parse('run', '--keep', '--', '--concurrency', '2')
+        self.assertEqual('run', args.verb)
+        self.assertTrue(args.keep)
+        self.assertEqual(['--concurrency', '2'],
+                         [a for a in args.tempest_args if a != '--'])
+
+    def test_run_without_keep(self):
+        args = parse('run')
+        self.assertFalse(args.keep)
+        self.assertEqual([], args.tempest_args)
+
+    def test_nova_conf_is_repeatable(self):
+        wanted = ['DEFAULT:debug=true', 'host2:DEFAULT:compute_driver=a.B']
+        for verb in ('up', 'run'):
+            args = parse(verb, '--nova-conf', wanted[0],
+                         '--nova-conf', wanted[1])
+            self.assertEqual(wanted, args.nova_conf)
+        self.assertEqual([], parse('up').nova_conf)
+
+    def test_home_state_dir_and_verb_options(self):
+        args = parse('--home', '/h', '--state-dir', '/s', 'logs', 'keystone',
+                     '-n', '5')
+        self.assertEqual(('/h', '/s', 'keystone', 5),
+                         (args.home, args.state_dir, args.service,
+                          args.lines))
+        self.assertTrue(parse('down', '--purge').purge)
+
+    def test_unknown_or_missing_verb_fails(self):
+        err = self.capture('stderr')
+        for argv in (['frobnicate'], []):
+            error = self.assertRaises(SystemExit, parse, *argv)
+            self.assertEqual(2, error.code)
+        self.assertIn("invalid choice: 'frobnicate'", err.getvalue())
+
+
+class MainTest(base.TestCase):
+    """Without a venv at --home, nothing is installed or executed."""
+
+    def setUp(self):
+        super().setUp()
+        self.paths = self.make_layout()
+        self.out = self.capture()
+        self.execve = self.useFixture(fixtures.MockPatch(
+            'os.execve', side_effect=AssertionError('execve called'))).mock
+        self.ensure = self.useFixture(fixtures.MockPatchObject(
+            install, 'ensure_installed',
+            side_effect=AssertionError('install called'))).mock
+
+    def main(self, *argv):
+        return cli.main(['--home', self.paths.home] + list(argv))
+
+    def exit_code(self, *argv):
+        return self.assertRaises(SystemExit, self.main, *argv).code
+
+    def test_status_without_a_venv(self):
+        self.assertEqual(1, self.exit_code('status'))
+        self.assertIn('no cloud here: %s has no venv' % self.paths.home,
+                      self.out.getvalue())
+        self.assertFalse(os.path.exists(self.paths.state))
+
+    def test_down_and_logs_without_a_venv(self):
+        self.assertEqual(0, self.exit_code('down', '--purge'))
+        self.assertEqual(1, self.exit_code('logs'))
+        self.assertEqual(2, self.out.getvalue().count('no cloud here'))
+
+    def test_install_failure_is_exit_1(self):
+        self.ensure.side_effect = install.InstallError('needs root')
+        self.assertEqual(1, self.exit_code('up'))
+        self.assertIn('install failed: needs root', self.out.getvalue())
+        self.execve.assert_not_called()
+
+    def test_hands_over_to_the_venv(self):
+        os.makedirs(os.path.dirname(self.paths.venv_python))
+        open(self.paths.venv_python, 'w').close()
+        self.execve.side_effect = None
+        self.main('status')
+        python, argv, env = self.execve.call_args[0]
+        self.assertEqual(self.paths.venv_python, python)
+        self.assertEqual([python, '-m', 'localcloud', '--home',
+                          self.paths.home, 'status'], argv)
+        self.assertEqual(layout.REPO_ROOT, env['PYTHONPATH'])
+        self.ensure.assert_not_called()
