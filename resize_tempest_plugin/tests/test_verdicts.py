@@ -196,7 +196,7 @@ class TestJudgeEnds(base.TestCase):
         self.assertIn('not running fake.FakeFinishMigrationFailDriver',
                       message)
 
-    def test_server_back_active_says_the_resize_failed_earlier(self):
+    def test_server_back_active_says_it_failed_before_finish(self):
         message = verdicts.judge_server_end(
             SCENE, 'ACTIVE', None, 'host1', 'No valid host was found.')
         self.assertIn('before finish_migration ran', message)
