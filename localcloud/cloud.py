@@ -3,6 +3,7 @@ bench.
 """
 
 import concurrent.futures
+import http.client
 import json
 import os
 import secrets as secrets_mod
@@ -513,7 +514,9 @@ def http_health(port, path):
             return True, 'HTTP %d' % response.status
     except urllib.error.HTTPError as exc:
         return exc.code < 500, 'HTTP %d' % exc.code
-    except (OSError, urllib.error.URLError) as exc:
+    except (OSError, http.client.HTTPException) as exc:
+        # URLError is an OSError; a port that answers in another protocol
+        # raises an HTTPException.
         return False, str(getattr(exc, 'reason', exc))
 
 

@@ -33,7 +33,7 @@ PORTS = {
 # plugin itself is installed from the repository so tempest discovers it.
 PYTHON_PACKAGES = (
     'nova', 'openstack-placement', 'keystone', 'glance', 'neutron',
-    'tempest', 'openstacksdk', 'PyMySQL', 'gunicorn', 'supervisor',
+    'tempest', 'openstacksdk', 'PyMySQL', 'waitress', 'supervisor',
 )
 DEBIAN_PACKAGES = ('mariadb-server', 'rabbitmq-server')
 

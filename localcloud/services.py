@@ -6,9 +6,13 @@ import dataclasses
 import os
 
 from localcloud import configs
+from localcloud import errors
 from localcloud import layout
 
 RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server'
+# What each API answers without a token when it is up.
+HEALTH_PATHS = {'keystone': '/v3', 'placement': '/', 'glance': '/',
+                'neutron': '/', 'nova-api': '/'}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,20 +29,13 @@ class Service:
         return self.health_path is not None
 
 
-def _gunicorn(paths, name, app, config_env):
-    """An API under gunicorn: one worker, a few threads, loopback only."""
-    port = layout.PORTS[name]
-    command = (
-        paths.bin('gunicorn'), '--bind', '%s:%d' % (layout.LOOPBACK, port),
-        '--workers', '1', '--threads', '4', '--worker-class', 'gthread',
-        '--timeout', '120', '--graceful-timeout', '5', '--name', name,
-        # Gunicorn's control socket defaults to one path in $HOME: several
-        # instances would collide on it, and nothing here uses it.
-        '--no-control-socket',
-        '--access-logfile', '-', '--error-logfile', '-',
-        'localcloud.wsgi:application(%r)' % app,
-    )
-    return command, (config_env,) + (('PYTHONPATH', layout.REPO_ROOT),)
+def _api(paths, name, module, config_env):
+    """An API served by :mod:`localcloud.wsgi` on its loopback port."""
+    return Service(
+        name, (paths.venv_python, '-m', 'localcloud.wsgi', module,
+               str(layout.PORTS[name])),
+        env=(config_env, ('PYTHONPATH', layout.REPO_ROOT)),
+        port=layout.PORTS[name], health_path=HEALTH_PATHS[name])
 
 
 def build(paths, compute_hosts):
@@ -71,22 +68,20 @@ def build(paths, compute_hosts):
              '+S 1:1 +A 4 +sbwt none +sbwtdcpu none +sbwtdio none'),
         ), port=layout.PORTS['rabbitmq']),
     ]
-    for name, app, env, path in (
-            ('keystone', 'keystone.wsgi.api', 'OS_KEYSTONE_CONFIG_DIR', '/v3'),
-            ('placement', 'placement.wsgi.api', 'OS_PLACEMENT_CONFIG_DIR',
-             '/'),
-            ('glance', 'glance.wsgi.api', 'OS_GLANCE_CONFIG_DIR', '/'),
-            ('neutron', 'neutron.wsgi.api', 'OS_NEUTRON_CONFIG_DIR', '/'),
-            ('nova-api', 'nova.wsgi.osapi_compute', 'OS_NOVA_CONFIG_DIR',
-             '/')):
-        command, envs = _gunicorn(paths, name, app,
-                                  (env, os.path.join(etc, name.split('-')[0])))
-        services.append(Service(name, command, env=envs,
-                                port=layout.PORTS[name], health_path=path))
+    for name, module, env in (
+            ('keystone', 'keystone.wsgi.api', 'OS_KEYSTONE_CONFIG_DIR'),
+            ('placement', 'placement.wsgi.api', 'OS_PLACEMENT_CONFIG_DIR'),
+            ('glance', 'glance.wsgi.api', 'OS_GLANCE_CONFIG_DIR'),
+            ('neutron', 'neutron.wsgi.api', 'OS_NEUTRON_CONFIG_DIR'),
+            ('nova-api', 'nova.wsgi.osapi_compute', 'OS_NOVA_CONFIG_DIR')):
+        config_dir = os.path.join(etc, name.split('-')[0])
+        services.append(_api(paths, name, module, (env, config_dir)))
     nova_conf = os.path.join(etc, 'nova', 'nova.conf')
     for binary in ('nova-conductor', 'nova-scheduler'):
-        services.append(Service(binary, (paths.bin(binary), '--config-file',
-                                         nova_conf)))
+        services.append(Service(binary, (
+            paths.venv_python, '-m', 'localcloud.nova_one_process', binary,
+            '--config-file', nova_conf),
+            env=(('PYTHONPATH', layout.REPO_ROOT),)))
     for host, _driver in compute_hosts:
         services.append(Service('nova-compute-' + host, (
             paths.bin('nova-compute'), '--config-file', nova_conf,
@@ -120,8 +115,7 @@ def supervisord_conf(paths, services):
         'supervisorctl': {'serverurl': 'unix://' + paths.supervisor_socket},
     }
     for service in services:
-        env = ','.join('%s="%s"' % (k, v.replace('%', '%%'))
-                       for k, v in service.env)
+        env = ','.join('%s="%s"' % (k, v) for k, v in service.env)
         program = {
             'command': ' '.join(_quote(part) for part in service.command),
             'autostart': 'false',
@@ -141,7 +135,25 @@ def supervisord_conf(paths, services):
         if env:
             program['environment'] = env
         sections['program:%s' % service.name] = program
+    for options in sections.values():
+        for option, value in options.items():
+            options[option] = _supervisor_value(value)
     return configs.render_ini(sections)
+
+
+def _supervisor_value(value):
+    """A value that supervisord reads back unchanged, or CloudError.
+
+    supervisord %-expands its values (some twice), and cuts a value at
+    " ;" or " #" (an inline comment).
+    """
+    for mark in ('%', ' ;', ' #'):
+        if mark in value:
+            raise errors.CloudError(
+                'supervisord cannot read %r back: it treats "%s" specially. '
+                'Choose a --home or --state-dir without it.'
+                % (value, mark.strip()))
+    return value
 
 
 def _quote(part):

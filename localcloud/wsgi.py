@@ -1,17 +1,27 @@
-"""WSGI entry point for gunicorn: ``localcloud.wsgi:application('MODULE')``.
+"""Serve one OpenStack API with waitress, on loopback, in one process.
 
-keystone and neutron parse ``sys.argv`` with oslo.config when their WSGI
-module is imported; under gunicorn it holds gunicorn's own arguments, which
-they reject as unrecognized. This imports the service's own WSGI module
-(``keystone.wsgi.api``, ``nova.wsgi.osapi_compute``, ...) with an argv of
-its own, and nothing else.
+    python -m localcloud.wsgi MODULE PORT
+
+MODULE is the service's own WSGI module (``keystone.wsgi.api``,
+``nova.wsgi.osapi_compute``, ...). waitress serves with threads in a single
+process: no master process beside each API, as gunicorn or uwsgi keep.
 """
 
 import importlib
 import sys
 
+from paste import translogger
+import waitress
+
+from localcloud import layout
+
 
 def application(module):
+    """The WSGI application of ``module``, imported with an argv of its own.
+
+    keystone and neutron parse ``sys.argv`` with oslo.config when their WSGI
+    module is imported, and reject arguments that are not theirs.
+    """
     sys.argv = [module]
     app = importlib.import_module(module).application
     if module.startswith('neutron.'):
@@ -22,3 +32,16 @@ def application(module):
         from sqlalchemy import orm
         orm.configure_mappers()
     return app
+
+
+def main():
+    module, port = sys.argv[1], int(sys.argv[2])
+    # An access log line per request, through the service's own logging.
+    app = translogger.TransLogger(application(module),
+                                  setup_console_handler=False)
+    waitress.serve(app, host=layout.LOOPBACK, port=port, threads=4,
+                   ident=module)
+
+
+if __name__ == '__main__':
+    main()

@@ -20,6 +20,7 @@ import subprocess
 import sys
 
 from localcloud import configs
+from localcloud import errors
 from localcloud import services
 from localcloud.tests import base
 
@@ -122,22 +123,14 @@ class SupervisordReadsConfTest(SupervisionTestCase):
                              program.stdout_logfile)
             self.assertFalse(program.autostart)
 
-    def test_a_percent_sign_in_the_state_path(self):
-        home = os.path.join(self.paths.home, '100%done')
-        self.paths = type(self.paths).from_args(home)
-        self.make_state_dirs(self.paths)
-        wanted = services.build(self.paths, base.COMPUTE_HOSTS)
-        self.write_conf(wanted)
-        try:
-            programs = self.read()
-        except SystemExit:
-            self.skipTest('bug: services.supervisord_conf escapes "%" only '
-                          'in environment values; a --home or --state-dir '
-                          'with "%" makes a supervisord.conf that '
-                          'supervisord refuses (its values are %-expanded)')
-        for service in wanted:
-            self.assertEqual(list(service.command),
-                             shlex.split(programs[service.name].command))
+    def test_a_path_supervisord_would_misread_is_refused(self):
+        for mark in ('100%done', 'a ;b', 'a #b'):
+            paths = type(self.paths).from_args(
+                os.path.join(self.paths.home, mark))
+            error = self.assertRaises(
+                errors.CloudError, services.supervisord_conf, paths,
+                services.build(paths, base.COMPUTE_HOSTS))
+            self.assertIn('--state-dir', str(error))
 
 
 class SupervisordTest(SupervisionTestCase):

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The gunicorn entry point and bench's helpers that need no cloud."""
+"""The WSGI entry point and bench's helpers that need no cloud."""
 
 import os
 import shutil
@@ -34,7 +34,7 @@ class WsgiTest(base.TestCase):
         module = types.ModuleType(MODULE)
         module.application = app
         self.useFixture(fixtures.MockPatchObject(
-            sys, 'argv', ['gunicorn', '--bind', '127.0.0.1:1']))
+            sys, 'argv', ['localcloud.wsgi', 'keystone.wsgi.api', '25000']))
         self.useFixture(fixtures.MockPatchObject(sys, 'modules', dict(
             sys.modules, **{MODULE: module})))
         self.assertIs(app, wsgi.application(MODULE))
