@@ -60,16 +60,31 @@ MIGRATION_FIELDS = (
     ('created_at', 'created_at'), ('updated_at', 'updated_at'))
 
 
+#: What a server's embedded flavor shows (microversion 2.47 and later).
+FLAVOR_FIELDS = (
+    ('name', 'original_name'), ('vcpus', 'vcpus'), ('ram', 'ram'),
+    ('disk', 'disk'), ('extra_specs', 'extra_specs'))
+
+
 def _fields(resource, fields):
     return {key: getattr(resource, attribute, None)
             for key, attribute in fields}
+
+
+def flavor_summary(flavor):
+    """The flavor nova shows on a server (the old one after a failure)."""
+    if flavor is None or isinstance(flavor, dict):
+        return flavor
+    return _fields(flavor, FLAVOR_FIELDS)
 
 
 def server_summary(server):
     """The fields of a server that tell how a resize went."""
     if server is None:
         return 'gone (404)'
-    return _fields(server, SERVER_FIELDS)
+    summary = _fields(server, SERVER_FIELDS)
+    summary['flavor'] = flavor_summary(summary['flavor'])
+    return summary
 
 
 def migration_summary(migration):

@@ -106,10 +106,12 @@ class Placement(object):
     def create_trait(self, name):
         """PUT /traits/{name}: 201 created, 204 already there."""
         self._request('PUT', '/traits/%s' % name, ok=(201, 204))
+        LOG.info('Created trait %s', name)
 
     def delete_trait(self, name):
         """DELETE /traits/{name}; a trait already gone is not an error."""
-        self._request('DELETE', '/traits/%s' % name, ok=(204, 404))
+        resp = self._request('DELETE', '/traits/%s' % name, ok=(204, 404))
+        LOG.info('Deleted trait %s (%s)', name, resp.status_code)
 
     def add_provider_trait(self, provider, trait):
         """Add ``trait`` to the provider's traits, keeping all the others."""

@@ -263,6 +263,14 @@ class ResizeFailOnDestinationTest(test.BaseTestCase):
     def _fail(self, message, scene):
         self.fail('%s\n%s' % (message, self._evidence(scene)))
 
+    def _fail_after_wait(self, verdict, exc):
+        """Fail with the verdict first, then the waiter's states and evidence.
+
+        Raised without the waiter's exception as context, so that the
+        evidence, already in the waiter's message, is printed once.
+        """
+        raise self.failureException('%s\n%s' % (verdict, exc)) from None
+
     # Waiting ---------------------------------------------------------------
 
     def _wait(self, scene, fetch, describe, is_done, what, is_failed=None):
@@ -343,11 +351,10 @@ class ResizeFailOnDestinationTest(test.BaseTestCase):
                 is_failed=lambda m: m is not None and m.status in (
                     verdicts.RESIZE_SUCCEEDED | verdicts.MIGRATION_OTHER_END))
         except waiters.UnexpectedState as exc:
-            # The waiter's message already carries the evidence.
             seen = self._admin_server(scene.server_id)
-            self.fail('%s\n%s' % (verdicts.judge_migration_end(
+            self._fail_after_wait(verdicts.judge_migration_end(
                 scene, exc.last.status, seen and seen.status,
-                seen and seen.compute_host), exc))
+                seen and seen.compute_host), exc)
         scene = scene._replace(migration_id=migration.uuid)
         try:
             server = self._wait(
@@ -360,10 +367,10 @@ class ResizeFailOnDestinationTest(test.BaseTestCase):
                     and s.status in verdicts.SERVER_OTHER_END))
         except waiters.UnexpectedState as exc:
             seen = exc.last
-            self.fail('%s\n%s' % (verdicts.judge_server_end(
+            self._fail_after_wait(verdicts.judge_server_end(
                 scene, seen and seen.status, seen and seen.task_state,
                 seen and seen.compute_host,
-                ((seen and seen.fault) or {}).get('message')), exc))
+                ((seen and seen.fault) or {}).get('message')), exc)
 
         # 4. Where the server is and what nova recorded.
         if server.compute_host != opts.destination_host:
@@ -398,5 +405,5 @@ class ResizeFailOnDestinationTest(test.BaseTestCase):
                 'the allocations of server %s and migration %s to be '
                 'deleted' % (scene.server_id, scene.migration_id))
         except waiters.WaitTimeout as exc:
-            self.fail('%s\n%s' % (
-                verdicts.judge_after_delete(scene, exc.last), exc))
+            self._fail_after_wait(
+                verdicts.judge_after_delete(scene, exc.last), exc)

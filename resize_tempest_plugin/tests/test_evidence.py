@@ -38,12 +38,20 @@ class TestEvidence(base.TestCase):
     def test_server_summary(self):
         server = types.SimpleNamespace(
             id='s', status='ERROR', vm_state='error', task_state=None,
-            compute_host='host2', flavor={'vcpus': 1},
+            compute_host='host2',
+            flavor=types.SimpleNamespace(
+                original_name='tempest-resize-fail-old-1', vcpus=1, ram=128,
+                disk=1, extra_specs={'trait:CUSTOM_X': 'required'},
+                location='noise'),
             fault={'message': 'Virtual Interface creation failed'})
         summary = evidence.server_summary(server)
         self.assertEqual('host2', summary['host'])
         self.assertEqual('Virtual Interface creation failed',
                          summary['fault']['message'])
+        self.assertEqual({'name': 'tempest-resize-fail-old-1', 'vcpus': 1,
+                          'ram': 128, 'disk': 1,
+                          'extra_specs': {'trait:CUSTOM_X': 'required'}},
+                         summary['flavor'])
         self.assertEqual('gone (404)', evidence.server_summary(None))
 
     def test_migration_summary(self):
