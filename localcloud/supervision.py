@@ -84,9 +84,9 @@ class Supervisor:
         for name in added + changed:
             self._proxy().supervisor.addProcessGroup(name)
 
-    def _stop_quietly(self, name):
+    def _stop_quietly(self, name, wait=True):
         try:
-            self._proxy().supervisor.stopProcess(name)
+            self._proxy().supervisor.stopProcess(name, wait)
         except xmlrpc.client.Fault:
             pass  # not running
 
@@ -118,10 +118,16 @@ class Supervisor:
 
         Returns the pids that had to be killed.
         """
-        pids = [info['pid'] for info in self.all_info().values()
-                if info['pid']]
+        info = self.all_info()
+        pids = [i['pid'] for i in info.values() if i['pid']]
         daemon = self.pid
         if daemon:
+            # supervisord stops its programs one after another; every stop
+            # is asked for at once here, so that the slow ones (nova's
+            # graceful stop) overlap.
+            for name in info:
+                self._stop_quietly(name, wait=False)
+            _wait_gone(pids, timeout)
             try:
                 self._proxy().supervisor.shutdown()
             except (OSError, xmlrpc.client.Fault):
