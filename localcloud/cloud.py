@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -49,6 +50,7 @@ class Cloud:
         self.supervisor = supervision.Supervisor(paths)
         self._secrets = None
         self._conn = None
+        self._record_lock = threading.Lock()
         self.start_times = {}
 
     # -- state ------------------------------------------------------------
@@ -74,10 +76,38 @@ class Cloud:
             return {}
 
     def save_record(self, **fields):
-        record = self.load_record()
-        record.update(fields)
-        configs.write_private(self.paths.cloud_record,
-                              json.dumps(record, indent=2))
+        self.update_record(lambda record: record.update(fields))
+
+    def update_record(self, change):
+        """Read, change and write the record as one step among threads."""
+        with self._record_lock:
+            record = self.load_record()
+            change(record)
+            configs.write_private(self.paths.cloud_record,
+                                  json.dumps(record, indent=2))
+
+    def _remember(self, name, pid):
+        """Record a started process, with its command line.
+
+        So that down can stop it even when supervisord is gone.
+        """
+        started_as = cmdline(pid)
+        self.update_record(lambda record: record.setdefault(
+            'processes', {}).update({name: [pid, started_as]}))
+
+    def kill_orphans(self):
+        """Kill what this cloud started and supervisord no longer watches.
+
+        A pid counts only while its command line is the one recorded at its
+        start, so a pid reused by another program is left alone.
+        """
+        killed = []
+        for name, (pid, started_as) in sorted(
+                (self.load_record().get('processes') or {}).items()):
+            if supervision.pid_alive(pid) and cmdline(pid) == started_as:
+                supervision.kill_group(pid)
+                killed.append('%s (pid %d)' % (name, pid))
+        return killed
 
     @property
     def conn(self):
@@ -137,7 +167,12 @@ class Cloud:
                 '"python3 -m localcloud down" if it is an earlier cloud.'
                 % (service.port, name, who_listens(service.port)))
         pid = self.supervisor.start(name)
-        self.wait_healthy(service)
+        try:
+            self.wait_healthy(service)
+        finally:
+            # Read once it has run a while: right after the fork, the
+            # command line is still supervisord's.
+            self._remember(name, pid)
         self.start_times[name] = time.monotonic() - began
         step('%s healthy (pid %s) after %.1fs'
              % (name, pid, self.start_times[name]))
@@ -229,6 +264,11 @@ class Cloud:
             step('the cloud is up but these are not running: %s; '
                  'starting them' % ', '.join(unhealthy))
         began = time.monotonic()
+        if not self.supervisor.pid:
+            orphans = self.kill_orphans()
+            if orphans:
+                step('supervisord was gone; stopped what it had started: %s'
+                     % ', '.join(orphans))
         self.save_record(ready=False, nova_conf=wanted)
         self.write_configs()
         new_database = not os.path.exists(self.paths.path('mariadb', 'data'))
@@ -269,8 +309,7 @@ class Cloud:
         self._discover_hosts()
         self._tempest_workspace()
         self.save_record(ready=True, up_seconds=time.monotonic() - began,
-                         start_times=self.start_times,
-                         pids=self._pids())
+                         start_times=self.start_times)
         step('the cloud is up in %.1fs; tempest workspace: %s'
              % (time.monotonic() - began, self.paths.workspace))
 
@@ -426,23 +465,10 @@ class Cloud:
             self.paths, self.secrets, self.shape, self.tempest_options,
             flavor_ids, image_id))
 
-    def _pids(self):
-        return {name: info['pid']
-                for name, info in self.supervisor.all_info().items()
-                if info['pid']}
-
-    # -- down, status, logs -------------------------------------------------
-
     def down(self, purge=False):
-        record = self.load_record()
-        killed = self.supervisor.shutdown()
-        # Processes that outlived a supervisord killed with -9.
-        for name, pid in (record.get('pids') or {}).items():
-            if supervision.pid_alive(pid) and _is_ours(pid, self.paths):
-                os.kill(pid, 9)
-                killed.append(pid)
+        killed = self.supervisor.shutdown() + self.kill_orphans()
         if killed:
-            step('killed what did not stop: pids %s' % killed)
+            step('killed what did not stop: %s' % ', '.join(map(str, killed)))
         listening = [s.name for s in self.services
                      if s.port and port_open(s.port)]
         if listening:
@@ -451,7 +477,7 @@ class Cloud:
                                  who_listens(self.by_name[n].port))
                 for n in listening))
         if os.path.exists(self.paths.cloud_record):
-            self.save_record(ready=False, pids={})
+            self.save_record(ready=False, processes={})
         step('every process of the cloud in %s is stopped'
              % self.paths.state)
         if purge and os.path.exists(self.paths.state):
@@ -483,13 +509,12 @@ def _results(futures):
         future.result()
 
 
-def _is_ours(pid, paths):
+def cmdline(pid):
     try:
         with open('/proc/%d/cmdline' % pid, 'rb') as f:
-            cmdline = f.read().decode(errors='replace')
-    except FileNotFoundError:
-        return False
-    return paths.state in cmdline or paths.venv in cmdline
+            return f.read().decode(errors='replace')
+    except OSError:
+        return None
 
 
 def port_open(port):

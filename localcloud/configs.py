@@ -257,12 +257,17 @@ def render_ini(sections):
 
 
 def write_private(path, text):
-    """Write a file that may hold secrets: 0600 from its creation on."""
+    """Write a file that may hold secrets: 0600 from its creation on.
+
+    Written beside and renamed into place, so that a reader never sees it
+    half written.
+    """
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    partial = '%s.%d.partial' % (path, os.getpid())
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, 'w') as out:
         out.write(text)
-    os.chmod(path, 0o600)
+    os.replace(partial, path)
 
 
 def write_ini(path, sections):

@@ -135,12 +135,23 @@ class Supervisor:
             _wait_gone([daemon], timeout)
         killed = [pid for pid in pids + [daemon] if pid_alive(pid)]
         for pid in killed:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
-        _wait_gone(killed, 10)
+            kill_group(pid)
         return killed
+
+
+def kill_group(pid):
+    """SIGKILL a program and what it started, and wait until it is gone.
+
+    supervisord makes each program the leader of its own process group.
+    """
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    _wait_gone([pid], 10)
 
 
 def _wait_gone(pids, timeout):
