@@ -302,8 +302,11 @@ class Cloud:
             # A compute needs keystone's users, placement and the conductor,
             # not neutron or glance; restarting one needs nova's API.
             _results([pipelines['placement'], nova['nova-api']])
-            computes = [pool.submit(self._start_compute, host, new_database)
-                        for host, _driver in self.compute_hosts]
+            stopped = self._computes_to_start()
+            if stopped and not new_database:
+                self._forget_computes(stopped)
+            computes = [pool.submit(self.start, 'nova-compute-' + host)
+                        for host in stopped]
             _results(list(nova.values()) + computes
                      + list(pipelines.values()))
         self._discover_hosts()
@@ -321,7 +324,7 @@ class Cloud:
             self.supervisor.stop(name)
         self.start(name)
 
-    def manage(self, *cmd, env=None, stdin=None):
+    def manage(self, *cmd, env=None, stdin=None, success=(0,)):
         """Run one of the services' own *-manage commands, logged."""
         name = os.path.basename(cmd[0])
         log = self.paths.log('manage')
@@ -332,7 +335,7 @@ class Cloud:
             proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT,
                                   input=stdin, text=True,
                                   env=dict(os.environ, **(env or {})))
-        if proc.returncode:
+        if proc.returncode not in success:
             raise CloudError('%s failed (exit %d). The last lines of %s:\n%s'
                              % (' '.join(cmd[:3]), proc.returncode, log,
                                 tail(log, 30)))
@@ -435,18 +438,37 @@ class Cloud:
                    'cell1')
         self._once('nova-db', *nm, 'db', 'sync')
 
-    def _start_compute(self, host, new_database):
-        name = 'nova-compute-' + host
-        if self._running(name):
-            ok, _seen = self.health(self.by_name[name])
-            if ok:
-                return
-            self.supervisor.stop(name)
+    def _computes_to_start(self):
+        """The compute hosts whose nova-compute is not running healthy."""
+        hosts = []
+        for host, _driver in self.compute_hosts:
+            name = 'nova-compute-' + host
+            if self._running(name):
+                if self.health(self.by_name[name])[0]:
+                    continue
+                self.supervisor.stop(name)
+            hosts.append(host)
+        return hosts
+
+    def _forget_computes(self, hosts):
+        """Let fake computes start again against the cloud's database.
+
+        nova's fake drivers take a new node uuid at each start, so the
+        service record of a previous run must go (with its compute node and
+        resource provider). nova only soft-deletes it, and the resize API
+        checks the liveness of the first record for the server's host,
+        deleted or not: the deleted rows are archived too.
+        """
         from localcloud import provision
-        if not new_database and provision.forget_compute(self.conn, host):
-            step('%s: removed the service record of its previous run (fake '
-                 'drivers take a new node uuid at each start)' % host)
-        self.start(name)
+        forgotten = [host for host in hosts
+                     if provision.forget_compute(self.conn, host)]
+        if forgotten:
+            self.manage(self.paths.bin('nova-manage'), '--config-file',
+                        os.path.join(self.paths.etc, 'nova', 'nova.conf'),
+                        'db', 'archive_deleted_rows', '--until-complete',
+                        success=(0, 1))  # 1: rows were archived
+            step('removed the service records of the previous run of %s'
+                 % ', '.join(forgotten))
 
     def _discover_hosts(self):
         self.manage(self.paths.bin('nova-manage'), '--config-file',
