@@ -27,6 +27,10 @@ LOG = logging.getLogger(__name__)
 #: 1.28: consumer generations in GET /allocations/{consumer}; everything
 #: else used here is older. Supported since placement 1.0 (Stein).
 MICROVERSION = '1.28'
+REQUEST_ID = 'x-openstack-request-id'
+#: What placement says (in a 500) when two writes to one provider race
+#: inside it: ResourceProviderConcurrentUpdateDetected.
+CONCURRENT_UPDATE = 'concurrently updated the resource provider'
 
 
 class PlacementError(Exception):
@@ -65,7 +69,7 @@ class Placement(object):
         resp = self._proxy.request(url, method, **kwargs)
         if resp.status_code not in ok:
             raise PlacementError(method, url, resp.status_code, resp.text,
-                                 resp.headers.get('x-openstack-request-id'))
+                                 resp.headers.get(REQUEST_ID))
         return resp
 
     def _get(self, url):
@@ -126,7 +130,10 @@ class Placement(object):
 
         Nova's resource tracker and other copies of this test update the
         same provider: placement refuses a write made with a stale
-        generation (409), and then the traits are read again.
+        generation (409), and then the traits are read again. When two
+        writes race inside placement itself, it answers 500 with
+        ResourceProviderConcurrentUpdateDetected ("Please retry your
+        update"): that is retried the same way.
         """
         url = '/resource_providers/%s/traits' % provider
         for attempt in range(1, self._attempts + 1):
@@ -141,17 +148,21 @@ class Placement(object):
             if wanted == traits:
                 return
             resp = self._request(
-                'PUT', url, ok=(200, 409),
+                'PUT', url, ok=(200, 409, 500),
                 body={'traits': sorted(wanted),
                       'resource_provider_generation':
                           current['resource_provider_generation']})
+            if resp.status_code == 500 and (
+                    CONCURRENT_UPDATE not in resp.text):
+                raise PlacementError('PUT', url, 500, resp.text,
+                                     resp.headers.get(REQUEST_ID))
             if resp.status_code == 200:
                 LOG.info('%s trait %s on resource provider %s',
                          'Set' if add else 'Removed', trait, provider)
                 return
             LOG.info('Resource provider %s changed while its traits were '
-                     'updated (attempt %d of %d, 409): reading them again',
-                     provider, attempt, self._attempts)
+                     'updated (attempt %d of %d, %d): reading them again',
+                     provider, attempt, self._attempts, resp.status_code)
             self._sleep(self._retry_delay)
         raise PlacementError('PUT', url, 409,
                              'generation conflict %d times in a row'

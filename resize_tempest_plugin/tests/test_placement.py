@@ -130,6 +130,28 @@ class TestTraits(base.TestCase):
              'resource_provider_generation': 8}, self._puts()[-1])
         self.assertEqual(1, len(self.slept))
 
+    def test_add_retries_when_placement_races_with_itself(self):
+        # Seen on a live cloud with two runs at once: placement answers 500
+        # with ResourceProviderConcurrentUpdateDetected, asking for a retry.
+        race = FakeResponse(500, {'errors': [{
+            'status': 500, 'title': 'Internal Server Error',
+            'detail': 'Another thread concurrently updated the resource '
+                      'provider data. Please retry your update'}]})
+        client = self._client(traits([], 7), race, traits(['CUSTOM_X'], 8),
+                              FakeResponse(200, {}))
+        client.add_provider_trait(RP, 'CUSTOM_MINE')
+        self.assertEqual(
+            {'traits': ['CUSTOM_MINE', 'CUSTOM_X'],
+             'resource_provider_generation': 8}, self._puts()[-1])
+
+    def test_add_does_not_retry_another_server_error(self):
+        client = self._client(traits([], 7), FakeResponse(500, {'errors': [
+            {'status': 500, 'detail': 'database is gone'}]}))
+        exc = self.assertRaises(placement.PlacementError,
+                                client.add_provider_trait, RP, 'CUSTOM_MINE')
+        self.assertEqual(500, exc.status)
+        self.assertEqual(1, len(self._puts()))
+
     def test_add_gives_up_after_the_attempts(self):
         client = self._client(*[traits([], 1), FakeResponse(409, {})] * 3)
         exc = self.assertRaises(placement.PlacementError,
