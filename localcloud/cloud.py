@@ -242,6 +242,10 @@ class Cloud:
 
     # -- up -----------------------------------------------------------------
 
+    def leftovers(self):
+        from localcloud import provision
+        return provision.leftovers(self.conn)
+
     def is_up(self):
         return bool(self.supervisor.pid and self.load_record().get('ready'))
 
@@ -603,7 +607,15 @@ def _run(cloud, args):
     brought_up_here = not cloud.is_up()
     try:
         cloud.up()
-        return run_tempest(cloud, args.tempest_args)
+        status = run_tempest(cloud, args.tempest_args)
+        left = cloud.leftovers()
+        if left:
+            step('error: the tests left %d things behind in the cloud:\n  %s'
+                 % (len(left), '\n  '.join(left)))
+            return status or 1
+        step('nothing was left behind: no server, test flavor, custom '
+             'trait, allocation, project or user')
+        return status
     finally:
         if brought_up_here and not args.keep:
             cloud.down()

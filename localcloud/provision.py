@@ -119,3 +119,36 @@ def forget_compute(conn, host):
             'start afresh with: python3 -m localcloud down --purge'
             % (host, exc.details or exc, host))
     return True
+
+
+def leftovers(conn):
+    """What tests left in the cloud: one sentence each, [] when clean.
+
+    Anything beyond what ``up`` makes counts: servers, flavors, custom
+    traits (in placement or on a provider), allocations, projects, users.
+    """
+    found = ['server %s (%s, %s)' % (s.name, s.id, s.status)
+             for s in conn.compute.servers(all_projects=True)]
+    found += ['flavor %s (%s)' % (f.name, f.id)
+              for f in conn.compute.flavors(is_public=None)
+              if f.name not in FLAVORS]
+    placement = conn.placement
+
+    def get(url, key):
+        return placement.get(url, microversion='1.20').json()[key]
+
+    found += ['trait %s' % t for t in placement.get(
+        '/traits?name=startswith:CUSTOM_', microversion='1.20').json()[
+            'traits']]
+    for rp in get('/resource_providers', 'resource_providers'):
+        for consumer in get('/resource_providers/%s/allocations' % rp['uuid'],
+                            'allocations'):
+            found.append('allocation of %s on %s' % (consumer, rp['name']))
+        found += ['trait %s on %s' % (t, rp['name']) for t in get(
+            '/resource_providers/%s/traits' % rp['uuid'], 'traits')
+            if t.startswith('CUSTOM_')]
+    found += ['project %s' % p.name for p in conn.identity.projects()
+              if p.name not in (ADMIN, 'service')]
+    found += ['user %s' % u.name for u in conn.identity.users()
+              if u.name not in (ADMIN,) + configs.SERVICE_USERS]
+    return found
