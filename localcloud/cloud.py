@@ -68,6 +68,12 @@ class Cloud:
                                       json.dumps(self._secrets))
         return self._secrets
 
+    def redact(self, text):
+        """``text`` with every generated secret masked, for logs."""
+        for secret in self.secrets.values():
+            text = text.replace(secret, '***')
+        return text
+
     def load_record(self):
         try:
             with open(self.paths.cloud_record) as f:
@@ -334,7 +340,7 @@ class Cloud:
         log = self.paths.log('manage')
         began = time.monotonic()
         with open(log, 'a') as out:
-            out.write('\n$ %s\n' % ' '.join(cmd))
+            out.write('\n$ %s\n' % self.redact(' '.join(cmd)))
             out.flush()
             proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT,
                                   input=stdin, text=True,
@@ -435,9 +441,9 @@ class Cloud:
         nm = (self.paths.bin('nova-manage'), '--config-file',
               os.path.join(self.paths.etc, 'nova', 'nova.conf'))
         self._once('nova-api-db', *nm, 'api_db', 'sync')
-        self._once('nova-cell0', *nm, 'cell_v2', 'map_cell0',
-                   '--database_connection',
-                   configs.db_url(self.secrets, 'nova_cell0'))
+        # Without --database_connection (a URL with the password, on a
+        # command line), nova derives cell0's from [database]: nova_cell0.
+        self._once('nova-cell0', *nm, 'cell_v2', 'map_cell0')
         self._once('nova-cell1', *nm, 'cell_v2', 'create_cell', '--name',
                    'cell1')
         self._once('nova-db', *nm, 'db', 'sync')

@@ -131,6 +131,14 @@ class CloudStateTest(base.TestCase):
         self.assertEqual(0o600, base.mode(self.paths.secrets))
         self.assertEqual(secrets, cloud.Cloud(self.paths).secrets)
 
+    def test_logged_command_lines_hide_every_secret(self):
+        secrets = self.cloud.secrets
+        line = ' '.join('--%s=%s' % item for item in secrets.items())
+        redacted = self.cloud.redact(line)
+        for name, secret in secrets.items():
+            self.assertNotIn(secret, redacted)
+            self.assertIn('--%s=***' % name, redacted)
+
     def test_record_fields_are_merged(self):
         self.assertEqual({}, self.cloud.load_record())
         self.cloud.save_record(ready=False, nova_conf=['DEFAULT:a=b'])
