@@ -3,6 +3,7 @@ and a live status line during long steps. Standard library only.
 """
 
 import sys
+import threading
 import time
 
 _START = time.monotonic()
@@ -19,26 +20,43 @@ class Spinner:
     """A status line for a long step.
 
     Rewritten in place on a terminal; elsewhere (CI logs) printed at most
-    every ``interval`` seconds.
+    every ``interval`` seconds. A heartbeat keeps it moving while the step
+    itself prints nothing (pip, while it installs).
     """
 
     FRAMES = '|/-\\'
 
-    def __init__(self, title, out=None, interval=10.0):
+    def __init__(self, title, out=None, interval=10.0, heartbeat=1.0):
         self.title = title
         self.out = out or sys.stdout
         self.interval = interval
+        self.heartbeat = heartbeat
         self.tty = self.out.isatty()
         self.started = time.monotonic()
         self.last_print = self.started
         self.frame = 0
         self.result = None
+        self.detail = ''
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._heartbeat = threading.Thread(target=self._beat, daemon=True)
 
     def __enter__(self):
         step(self.title + ' ...', self.out)
+        self._heartbeat.start()
         return self
 
+    def _beat(self):
+        while not self._stopped.wait(self.heartbeat):
+            self.tick(self.detail)
+
     def tick(self, detail=''):
+        with self._lock:
+            self.detail = detail
+            self._draw()
+
+    def _draw(self):
+        detail = self.detail
         now = time.monotonic()
         if self.tty:
             self.frame = (self.frame + 1) % len(self.FRAMES)
@@ -54,6 +72,8 @@ class Spinner:
         self.result = result
 
     def __exit__(self, exc_type, exc, tb):
+        self._stopped.set()
+        self._heartbeat.join()
         if self.tty:
             self.out.write('\r\033[K')
         outcome = 'failed' if exc_type else (self.result or 'done')

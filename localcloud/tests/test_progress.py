@@ -62,6 +62,14 @@ class SpinnerTest(base.TestCase):
         self.assertRegex(self.lines(out)[1],
                          r'^  \.\.\. +\d+\.\ds 12/40 collected$')
 
+    def test_heartbeat_moves_a_silent_step(self):
+        out = _Terminal()
+        with progress.Spinner('silent', out, heartbeat=0.01) as report:
+            report.tick('installing')
+            # Bounded: the heartbeat redraws without any further tick.
+            self.assertTrue(base.wait_for(
+                lambda: out.getvalue().count('installing') >= 3))
+
     def test_ticks_on_a_terminal_rewrite_one_line(self):
         out = _Terminal()
         with progress.Spinner('tty', out) as report:
