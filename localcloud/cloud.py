@@ -224,7 +224,7 @@ class Cloud:
         try:
             found = [s for s in self.conn.compute.services(binary=binary)]
         except Exception as exc:  # noqa: any API failure means "not yet"
-            return False, 'nova API: %s' % exc
+            return False, 'nova API: %s' % api_failure(exc)
         states = ['%s %s/%s' % (s.host, s.status, s.state) for s in found]
         healthy = any(s.state == 'up' for s in found)
         return healthy, ', '.join(states) or 'no service record yet'
@@ -239,7 +239,7 @@ class Cloud:
                 '/resource_providers?name=%s' % host,
                 microversion='1.20').json()['resource_providers']
         except Exception as exc:  # noqa: any API failure means "not yet"
-            return False, 'API: %s' % exc
+            return False, 'API: %s' % api_failure(exc)
         if not services or services[0].state != 'up':
             return False, 'nova-compute on %s: %s' % (host, seen)
         if not rps:
@@ -547,6 +547,14 @@ def cmdline(pid):
             return f.read().decode(errors='replace')
     except OSError:
         return None
+
+
+def api_failure(exc, limit=100):
+    """One short line for a failed API call (the cause, not its chain)."""
+    text = ' '.join(str(exc).split())
+    if len(text) > limit:
+        text = text[:limit - 3] + '...'
+    return '%s: %s' % (type(exc).__name__, text)
 
 
 def port_open(port):

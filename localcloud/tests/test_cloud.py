@@ -113,6 +113,22 @@ class TailTest(base.TestCase):
         self.assertEqual('ok\n', cloud.tail(self.log, 1))
 
 
+class ApiFailureTest(base.TestCase):
+
+    def test_one_short_line_with_the_kind_of_failure(self):
+        exc = ConnectionError('Unable to establish connection to '
+                              'http://127.0.0.1:25000/v3/auth/tokens:\n'
+                              + 'x' * 300)
+        line = cloud.api_failure(exc)
+        self.assertTrue(line.startswith('ConnectionError: Unable to '))
+        self.assertNotIn('\n', line)
+        self.assertLessEqual(len(line), len('ConnectionError: ') + 100)
+
+    def test_a_short_message_is_kept_whole(self):
+        self.assertEqual('RuntimeError: down',
+                         cloud.api_failure(RuntimeError('down')))
+
+
 class CloudStateTest(base.TestCase):
     """What a Cloud keeps on disk; making one starts nothing."""
 
