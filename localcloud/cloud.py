@@ -317,10 +317,14 @@ class Cloud:
                 self._forget_computes(stopped)
             computes = [pool.submit(self.start, 'nova-compute-' + host)
                         for host in stopped]
+            # Flavors, image and tempest.conf need nova's API and glance,
+            # not the computes.
+            _results([pipelines['glance']])
+            workspace = pool.submit(self._tempest_workspace)
             _results(list(nova.values()) + computes
                      + list(pipelines.values()))
-        self._discover_hosts()
-        self._tempest_workspace()
+            self._discover_hosts()
+            _results([workspace])
         self.save_record(ready=True, up_seconds=time.monotonic() - began,
                          start_times=self.start_times)
         step('the cloud is up in %.1fs; tempest workspace: %s'
@@ -441,12 +445,19 @@ class Cloud:
         nm = (self.paths.bin('nova-manage'), '--config-file',
               os.path.join(self.paths.etc, 'nova', 'nova.conf'))
         self._once('nova-api-db', *nm, 'api_db', 'sync')
-        # Without --database_connection (a URL with the password, on a
-        # command line), nova derives cell0's from [database]: nova_cell0.
-        self._once('nova-cell0', *nm, 'cell_v2', 'map_cell0')
-        self._once('nova-cell1', *nm, 'cell_v2', 'create_cell', '--name',
-                   'cell1')
-        self._once('nova-db', *nm, 'db', 'sync')
+
+        def cell0_and_databases():
+            # Without --database_connection (a URL with the password, on a
+            # command line), nova derives cell0's from [database].
+            self._once('nova-cell0', *nm, 'cell_v2', 'map_cell0')
+            # Syncs [database] (cell1's) and, through its mapping, cell0.
+            self._once('nova-db', *nm, 'db', 'sync')
+
+        # cell1's mapping is needed by nothing above: made beside them.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            _results([pool.submit(cell0_and_databases),
+                      pool.submit(self._once, 'nova-cell1', *nm, 'cell_v2',
+                                  'create_cell', '--name', 'cell1')])
 
     def _computes_to_start(self):
         """The compute hosts whose nova-compute is not running healthy."""
