@@ -231,7 +231,6 @@ class Cloud:
 
     def compute_health(self, host):
         """Up in nova, and its resource provider in placement."""
-        ok, seen = self.nova_service_health('nova-compute')
         try:
             services = [s for s in self.conn.compute.services(
                 binary='nova-compute', host=host)]
@@ -241,7 +240,9 @@ class Cloud:
         except Exception as exc:  # noqa: any API failure means "not yet"
             return False, 'API: %s' % api_failure(exc)
         if not services or services[0].state != 'up':
-            return False, 'nova-compute on %s: %s' % (host, seen)
+            return False, 'nova-compute on %s: %s' % (host, ', '.join(
+                '%s/%s' % (s.status, s.state) for s in services)
+                or 'no service record yet')
         if not rps:
             return False, 'no resource provider named %s yet' % host
         return True, 'up, resource provider %s' % rps[0]['uuid']
@@ -330,13 +331,17 @@ class Cloud:
         step('the cloud is up in %.1fs; tempest workspace: %s'
              % (time.monotonic() - began, self.paths.workspace))
 
-    def _start_if_stopped(self, name):
+    def _healthy_or_stopped(self, name):
+        """True if ``name`` runs healthy; otherwise make sure it is stopped."""
         if self._running(name):
-            ok, _seen = self.health(self.by_name[name])
-            if ok:
-                return
+            if self.health(self.by_name[name])[0]:
+                return True
             self.supervisor.stop(name)
-        self.start(name)
+        return False
+
+    def _start_if_stopped(self, name):
+        if not self._healthy_or_stopped(name):
+            self.start(name)
 
     def manage(self, *cmd, env=None, stdin=None, success=(0,)):
         """Run one of the services' own *-manage commands, logged."""
@@ -461,15 +466,8 @@ class Cloud:
 
     def _computes_to_start(self):
         """The compute hosts whose nova-compute is not running healthy."""
-        hosts = []
-        for host, _driver in self.compute_hosts:
-            name = 'nova-compute-' + host
-            if self._running(name):
-                if self.health(self.by_name[name])[0]:
-                    continue
-                self.supervisor.stop(name)
-            hosts.append(host)
-        return hosts
+        return [host for host, _driver in self.compute_hosts
+                if not self._healthy_or_stopped('nova-compute-' + host)]
 
     def _forget_computes(self, hosts):
         """Let fake computes start again against the cloud's database.
