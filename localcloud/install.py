@@ -63,20 +63,26 @@ def _deny_service_starts():
     return True
 
 
-def _run_logged(cmd, env, report, what):
+def _run_logged(cmd, env, report, what, describe=None, hint=''):
     """Run ``cmd`` with a live progress line.
 
-    On failure, raise with the tail of its output.
+    ``describe`` turns an output line into the progress detail, or None to
+    pass over the line. On failure, raise with the tail of the output and
+    ``hint``.
     """
+    describe = describe or (lambda line: line.strip()[:70])
     tail = collections.deque(maxlen=25)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     for line in proc.stdout:
+        detail = describe(line)
+        if detail is None:
+            continue
         tail.append(line.rstrip())
-        report.tick(line.strip()[:70])
+        report.tick(detail)
     if proc.wait():
-        raise InstallError('%s failed (exit %d). Its last lines:\n%s'
-                           % (what, proc.returncode, '\n'.join(tail)))
+        raise InstallError('%s failed (exit %d). Its last lines:\n%s%s'
+                           % (what, proc.returncode, '\n'.join(tail), hint))
 
 
 def _venv_fingerprint():
@@ -110,25 +116,21 @@ def ensure_venv(paths, report):
     pip = [paths.venv_python, '-m', 'pip', 'install', '--progress-bar',
            'off', '--disable-pip-version-check', '-c', layout.CONSTRAINTS]
     total = _count_constraints()
-    collected = 0
-    tail = collections.deque(maxlen=25)
-    proc = subprocess.Popen(
-        pip + list(layout.PYTHON_PACKAGES) + ['-e', layout.REPO_ROOT],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for line in proc.stdout:
+    collected = []
+
+    def describe(line):
         if 'is ignored: it is neither a file nor a directory' in line:
-            continue  # noise from a pip.conf that lists local mirrors
-        tail.append(line.rstrip())
+            return None  # noise from a pip.conf that lists local mirrors
         if line.startswith('Collecting '):
-            collected += 1
-        report.tick('%d/%d packages collected; %s'
-                    % (collected, total, line.strip()[:50]))
-    if proc.wait():
-        raise InstallError(
-            'pip install into %s failed (exit %d). Its last lines:\n%s\n'
-            "Fix what it says (the network to PyPI, constraints.txt, the "
-            "repository's setup.cfg), then run again."
-            % (paths.venv, proc.returncode, '\n'.join(tail)))
+            collected.append(line)
+        return '%d/%d packages collected; %s' % (len(collected), total,
+                                                 line.strip()[:50])
+
+    _run_logged(
+        pip + list(layout.PYTHON_PACKAGES) + ['-e', layout.REPO_ROOT], None,
+        report, 'pip install into %s' % paths.venv, describe=describe,
+        hint="\nFix what it says (the network to PyPI, constraints.txt, "
+             "the repository's setup.cfg), then run again.")
     with open(os.path.join(paths.venv, '.localcloud-installed'), 'w') as mark:
         mark.write(_venv_fingerprint())
     return True
