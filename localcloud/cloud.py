@@ -234,9 +234,10 @@ class Cloud:
         try:
             services = [s for s in self.conn.compute.services(
                 binary='nova-compute', host=host)]
-            rps = self.conn.placement.get(
-                '/resource_providers?name=%s' % host,
-                microversion='1.20').json()['resource_providers']
+            from localcloud import provision
+            rps = provision.placement_get(
+                self.conn, '/resource_providers?name=%s' % host)[
+                    'resource_providers']
         except Exception as exc:  # noqa: any API failure means "not yet"
             return False, 'API: %s' % api_failure(exc)
         if not services or services[0].state != 'up':

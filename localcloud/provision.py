@@ -11,6 +11,8 @@ from localcloud import configs
 from localcloud import errors
 
 ADMIN = 'admin'
+# Every placement call here: resource providers, their traits, allocations.
+PLACEMENT_MICROVERSION = '1.20'
 IMAGE_NAME = 'localcloud-tiny'
 # The fake driver boots nothing: a few bytes are a whole image to it.
 IMAGE_BYTES = b'localcloud: an image for nova fake virt drivers\n'
@@ -28,7 +30,7 @@ def admin_connection(secrets):
         user_domain_name='Default', project_domain_name='Default',
         region_name=configs.REGION, interface='public',
         identity_api_version='3', compute_api_version='2.53',
-        placement_api_version='1.20')
+        placement_api_version=PLACEMENT_MICROVERSION)
 
 
 def identity(conn, secrets):
@@ -121,6 +123,11 @@ def forget_compute(conn, host):
     return True
 
 
+def placement_get(conn, url):
+    """A placement GET's JSON (openstacksdk has no API for these)."""
+    return conn.placement.get(url, microversion=PLACEMENT_MICROVERSION).json()
+
+
 def leftovers(conn):
     """What tests left in the cloud: one sentence each, [] when clean.
 
@@ -132,14 +139,12 @@ def leftovers(conn):
     found += ['flavor %s (%s)' % (f.name, f.id)
               for f in conn.compute.flavors(is_public=None)
               if f.name not in FLAVORS]
-    placement = conn.placement
 
     def get(url, key):
-        return placement.get(url, microversion='1.20').json()[key]
+        return placement_get(conn, url)[key]
 
-    found += ['trait %s' % t for t in placement.get(
-        '/traits?name=startswith:CUSTOM_', microversion='1.20').json()[
-            'traits']]
+    found += ['trait %s' % t for t in get('/traits?name=startswith:CUSTOM_',
+                                          'traits')]
     for rp in get('/resource_providers', 'resource_providers'):
         for consumer in get('/resource_providers/%s/allocations' % rp['uuid'],
                             'allocations'):
