@@ -16,8 +16,10 @@ DEFAULT_HOME = os.path.join(REPO_ROOT, '.localcloud')
 LOOPBACK = '127.0.0.1'
 
 # Ports far from the services' usual ones, so that a machine's own MariaDB,
-# RabbitMQ or OpenStack is neither used nor disturbed.
-PORTS = {
+# RabbitMQ or OpenStack is neither used nor disturbed. LOCALCLOUD_PORT_OFFSET
+# shifts them all, so that two clouds (two checkouts, two novas) can run side
+# by side, each with its own --home.
+BASE_PORTS = {
     'mariadb': 23306,
     'epmd': 24369,
     'rabbitmq': 25682,
@@ -28,6 +30,22 @@ PORTS = {
     'neutron': 29696,
     'nova-api': 28774,
 }
+
+
+def _port_offset(text):
+    try:
+        offset = int(text or 0)
+    except ValueError:
+        offset = -1
+    if not 0 <= offset <= 10000:
+        raise SystemExit('LOCALCLOUD_PORT_OFFSET=%r: expected a whole number '
+                         'from 0 to 10000 (0, the default, gives the ports '
+                         'in localcloud/layout.py).' % text)
+    return offset
+
+
+PORT_OFFSET = _port_offset(os.environ.get('LOCALCLOUD_PORT_OFFSET'))
+PORTS = {name: port + PORT_OFFSET for name, port in BASE_PORTS.items()}
 
 # The Python packages the venv gets, each pinned by constraints.txt; the
 # plugin itself is installed from the repository so tempest discovers it.
