@@ -1,21 +1,57 @@
-"""Run nova-conductor or nova-scheduler as one process, as nova-compute runs.
+"""Run one of nova's services as the local cloud needs it.
 
     python -m localcloud.nova_one_process nova-conductor --config-file ...
 
-Under oslo.service's threading backend, nova serves its conductor and
-scheduler through a launcher that always forks, even for one worker: a
-parent that only waits beside the worker, some 120 MiB each. nova-compute is
-served with ``no_fork=True``; this serves the other two the same way. It is
-nova's own ``main()`` otherwise.
+nova-conductor and nova-scheduler: under oslo.service's threading backend,
+nova serves them through a launcher that always forks, even for one worker:
+a parent that only waits beside the worker, some 120 MiB each. nova-compute
+is served with ``no_fork=True``; this serves the other two the same way.
+
+nova-compute: nova's fake drivers take a random node uuid at each start, so
+a restarted fake compute would not match its own compute node. Its node
+uuid is pinned to one derived from the host (``COMPUTE_HOST`` in the
+environment), as nova's ``PredictableNodeUUIDDriver`` derives it, without
+changing the driver class the cloud's shape names; the ``compute_id`` file
+in its state_path (written by ``up``) holds the same uuid, as nova expects
+of a compute that starts again.
+
+It is nova's own ``main()`` otherwise.
 """
 
 import importlib
+import os
 import sys
+import uuid
 
 MAINS = {
     'nova-conductor': 'nova.cmd.conductor',
     'nova-scheduler': 'nova.cmd.scheduler',
+    'nova-compute': 'nova.cmd.compute',
 }
+COMPUTE_HOST = 'LOCALCLOUD_COMPUTE_HOST'
+
+
+def stable_node_uuid(host):
+    """The node uuid of the fake compute on ``host``, at every start."""
+    return str(uuid.uuid5(uuid.NAMESPACE_DNS, host))
+
+
+def pin_fake_node_uuid(host):
+    # nova.virt.fake reads the node's uuid from this registry ("node_" and
+    # the node's name, which is the host's): an attribute set beforehand is
+    # what it finds.
+    from oslo_utils.fixture import uuidsentinel
+    setattr(uuidsentinel, 'node_%s' % host, stable_node_uuid(host))
+
+
+def serve_in_this_process():
+    from nova import service
+    serve = service.serve
+
+    def serve_without_fork(server, workers=None, no_fork=False):
+        return serve(server, workers=1, no_fork=True)
+
+    service.serve = serve_without_fork
 
 
 def main():
@@ -24,13 +60,10 @@ def main():
     # nova.cmd sets the process up (native threads, eventlet kept out) and
     # must be imported before the rest of nova, as nova's own scripts do.
     importlib.import_module(MAINS[binary])
-    from nova import service
-    serve = service.serve
-
-    def serve_in_this_process(server, workers=None, no_fork=False):
-        return serve(server, workers=1, no_fork=True)
-
-    service.serve = serve_in_this_process
+    if binary == 'nova-compute':
+        pin_fake_node_uuid(os.environ[COMPUTE_HOST])
+    else:
+        serve_in_this_process()
     sys.modules[MAINS[binary]].main()
 
 

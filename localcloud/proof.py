@@ -1,0 +1,129 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""``prove``: the scenario, live, on the cloud as shipped and on two clouds
+that misbehave, each case restarting only what it changes.
+
+A regression test is worth what it catches: the proof runs the tests as
+shipped (they must pass), with the destination's nova-compute on a driver
+whose resize works (they must fail, naming the missing failing driver), and
+with nova's fix for bug 1825537 reverted (they must fail, naming the bug).
+It prints a table and exits 0 only if every case went as expected.
+"""
+
+import dataclasses
+import os
+import time
+
+from localcloud import layout
+from localcloud import nova_tree
+from localcloud import overrides as overrides_mod
+from localcloud import progress
+
+REVERT_BUG_1825537 = os.path.join(layout.REPO_ROOT, 'localcloud', 'patches',
+                                  'revert-bug-1825537.diff')
+MISSING_DRIVER = 'not running fake.FakeFinishMigrationFailDriver'
+BUG_1825537 = 'This is nova bug 1825537'
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    name: str
+    nova_conf: tuple = ()       # --nova-conf arguments
+    nova_patches: tuple = ()    # --nova-patch arguments
+    must_name: str = None       # None: must pass; else must fail naming it
+
+    @property
+    def expected(self):
+        return ('pass' if self.must_name is None
+                else 'fail naming "%s"' % self.must_name)
+
+
+def cases(shape):
+    """The three cases, from the cloud's shape."""
+    destination = shape['destination_host']
+    return (
+        Case('as shipped'),
+        Case('%s on %s' % (destination, shape['source_driver']),
+             nova_conf=('%s:DEFAULT:compute_driver=%s'
+                        % (destination, shape['source_driver']),),
+             must_name=MISSING_DRIVER),
+        Case('nova with %s' % os.path.basename(REVERT_BUG_1825537),
+             nova_patches=(REVERT_BUG_1825537,), must_name=BUG_1825537),
+    )
+
+
+def judge(case, returncode, output, leftovers):
+    """(matched, what was seen) for one case's run."""
+    if leftovers:
+        return False, 'left %d things behind: %s' % (
+            len(leftovers), '; '.join(leftovers))
+    if returncode == 0:
+        return case.must_name is None, 'passed'
+    if case.must_name is None:
+        return False, 'failed (exit %d)' % returncode
+    if case.must_name in output:
+        return True, 'failed naming "%s"' % case.must_name
+    return False, 'failed (exit %d) without naming "%s"' % (
+        returncode, case.must_name)
+
+
+def table(rows):
+    """rows: (case, expected, seen, seconds, matched) -> aligned text."""
+    header = ('case', 'expected', 'seen', 'seconds', '')
+    cells = [header] + [(r[0], r[1], r[2], '%.1f' % r[3],
+                         'ok' if r[4] else 'MISMATCH') for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(4)]
+    return '\n'.join(
+        '  '.join(cell.ljust(widths[i]) if i < 4 else cell
+                  for i, cell in enumerate(row)).rstrip()
+        for row in cells)
+
+
+def run(make_cloud, run_tempest, shape, tempest_args=()):
+    """Run every case on one cloud; 0 if each went as expected, else 1.
+
+    ``make_cloud(nova_overrides, nova_choice)`` gives a cloud whose ``up``
+    changes only what differs from the cloud that runs;
+    ``run_tempest(cloud, args)`` gives (exit code, output).
+    """
+    hosts = (shape['source_host'], shape['destination_host'])
+    shipped = make_cloud((), nova_tree.NovaChoice())
+    brought_up_here = not shipped.is_up()
+    rows = []
+    began = time.monotonic()
+    try:
+        for case in cases(shape):
+            progress.step('prove: case "%s", expected: %s'
+                          % (case.name, case.expected))
+            case_began = time.monotonic()
+            cloud = make_cloud(
+                [overrides_mod.parse_nova_override(text, hosts)
+                 for text in case.nova_conf],
+                nova_tree.NovaChoice.from_args(patches=case.nova_patches))
+            cloud.up()
+            returncode, output = run_tempest(cloud, list(tempest_args))
+            matched, seen = judge(case, returncode, output,
+                                  cloud.leftovers())
+            rows.append((case.name, case.expected, seen,
+                         time.monotonic() - case_began, matched))
+    finally:
+        if brought_up_here:
+            shipped.down()
+        elif rows:
+            progress.step('prove: back to the cloud as shipped')
+            shipped.up()
+    print(table(rows))
+    matched = sum(row[4] for row in rows)
+    progress.step('prove: %d of %d cases as expected in %.1fs'
+                  % (matched, len(rows), time.monotonic() - began))
+    return 0 if matched == len(rows) == len(cases(shape)) else 1

@@ -1,0 +1,109 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The proof's judgement and its run over a cloud (injected)."""
+
+import os
+
+from localcloud import proof
+from localcloud.tests import base
+
+SHIPPED, NO_FAILING_DRIVER, BUG = proof.cases(base.SHAPE)
+
+
+class FakeCloud:
+    """Records what the proof asks of a cloud; no process is started."""
+
+    def __init__(self, log, overrides, choice, up=True, left=()):
+        self.log, self.overrides, self.choice = log, overrides, choice
+        self.up_before, self.left = up, list(left)
+
+    def is_up(self):
+        return self.up_before
+
+    def up(self):
+        self.log.append(('up', tuple(map(str, self.overrides)),
+                         self.choice.patches))
+
+    def down(self):
+        self.log.append(('down',))
+
+    def leftovers(self):
+        return self.left
+
+
+class ProofTest(base.TestCase):
+
+    def test_the_cases_come_from_the_shape(self):
+        self.assertEqual((), SHIPPED.nova_conf + SHIPPED.nova_patches)
+        self.assertEqual(('%s:DEFAULT:compute_driver=%s' % (
+            base.SHAPE['destination_host'], base.SHAPE['source_driver']),),
+            NO_FAILING_DRIVER.nova_conf)
+        self.assertTrue(os.path.isfile(BUG.nova_patches[0]))
+
+    def test_judge(self):
+        for case, rc, output, left, expected in (
+                (SHIPPED, 0, '', [], (True, 'passed')),
+                (SHIPPED, 1, '', [], (False, 'failed (exit 1)')),
+                (SHIPPED, 0, '', ['server x'],
+                 (False, 'left 1 things behind: server x')),
+                (BUG, 0, '', [], (False, 'passed')),
+                (BUG, 1, 'Error: ... This is nova bug 1825537 ...', [],
+                 (True, 'failed naming "This is nova bug 1825537"')),
+                (BUG, 1, proof.MISSING_DRIVER, [],
+                 (False, 'failed (exit 1) without naming '
+                         '"This is nova bug 1825537"')),
+                (NO_FAILING_DRIVER, 1, 'host2 is ' + proof.MISSING_DRIVER,
+                 [], (True, 'failed naming "%s"' % proof.MISSING_DRIVER))):
+            self.assertEqual(expected, proof.judge(case, rc, output, left),
+                             (case.name, rc, output))
+
+    def run_proof(self, outputs, up=True):
+        log = []
+        results = iter(outputs)
+
+        def make_cloud(overrides, choice):
+            return FakeCloud(log, overrides, choice, up=up)
+
+        def run_tempest(cloud, args):
+            log.append(('tempest',))
+            return next(results)
+
+        out = self.capture()
+        rc = proof.run(make_cloud, run_tempest, base.SHAPE)
+        return rc, log, out.getvalue()
+
+    def test_every_case_as_expected_passes_the_proof(self):
+        rc, log, out = self.run_proof([
+            (0, ''), (1, proof.MISSING_DRIVER), (1, proof.BUG_1825537)])
+        self.assertEqual(0, rc)
+        self.assertEqual([
+            ('up', (), ()), ('tempest',),
+            ('up', NO_FAILING_DRIVER.nova_conf, ()), ('tempest',),
+            ('up', (), BUG.nova_patches), ('tempest',),
+            ('up', (), ())], log)
+        self.assertIn('3 of 3 cases as expected', out)
+        self.assertNotIn('MISMATCH', out)
+
+    def test_a_case_that_passes_where_it_must_fail_fails_the_proof(self):
+        rc, _log, out = self.run_proof([
+            (0, ''), (1, proof.MISSING_DRIVER), (0, '')])
+        self.assertEqual(1, rc)
+        self.assertRegex(out, r'nova with revert-bug-1825537.diff\s+fail '
+                              r'naming "This is nova bug 1825537"\s+passed'
+                              r'\s+\d+\.\d\s+MISMATCH')
+
+    def test_a_cloud_brought_up_here_goes_down_at_the_end(self):
+        _rc, log, _out = self.run_proof([
+            (0, ''), (1, proof.MISSING_DRIVER), (1, proof.BUG_1825537)],
+            up=False)
+        self.assertEqual(('down',), log[-1])
