@@ -19,6 +19,7 @@ devstack's own iniset, iniget, is_service_enabled and die, from
 """
 
 import os
+import re
 
 import fixtures
 import testtools
@@ -135,6 +136,33 @@ class DevstackPluginTest(testtools.TestCase):
         self.assertEqual(set(SEED_OPTIONS) | set(expected)
                          | {('compute-feature-enabled', 'resize')},
                          set(after), 'unexpected options in tempest.conf')
+
+    def xtrace_off_line(self):
+        with open(base.PLUGIN_SH) as f:
+            for number, line in enumerate(f, 1):
+                if line.strip() == 'set +o xtrace':
+                    return number
+        self.fail('devstack/plugin.sh has no "set +o xtrace" line: like '
+                  "devstack's own libraries, it must save the caller's "
+                  'xtrace setting, turn xtrace off and restore it at the end')
+
+    def test_xtrace_off_inside_and_restored_after(self):
+        off_at = self.xtrace_off_line()
+        for xtrace in (True, False):
+            result, _calls = self.run_plugin('stack', 'test-config',
+                                             xtrace=xtrace)
+            self.assertRanCleanly(result)
+            traced = re.findall(r'^\++%s:(\d+): (.*)$'
+                                % re.escape(base.PLUGIN_SH),
+                                result.stderr, re.MULTILINE)
+            self.assertEqual(
+                [], [t for t in traced if int(t[0]) > off_at],
+                'plugin.sh (caller xtrace %s) traced lines after its "set '
+                '+o xtrace" on line %d' % ('on' if xtrace else 'off', off_at))
+            self.assertEqual(
+                'set %so xtrace' % ('-' if xtrace else '+'),
+                result.stdout.splitlines()[-1],
+                "plugin.sh did not restore the caller's xtrace setting")
 
     def test_test_config_takes_hosts_from_localrc(self):
         result, calls = self.run_plugin(
