@@ -23,6 +23,7 @@ import os
 import re
 import subprocess
 
+import fixtures
 import testtools
 
 from tests import base
@@ -76,9 +77,20 @@ class ShapeFileTest(testtools.TestCase):
         from localcloud import layout
         self.assertEqual(os.path.realpath(base.SHAPE_FILE),
                          os.path.realpath(layout.CLOUD_SHAPE))
+        # Every value changed in a copy: the local cloud must follow it,
+        # which a reader with values of its own would not.
+        changed = base.load_shape()
+        for section in changed.sections():
+            for key, value in changed.items(section):
+                changed.set(section, key, value + '-changed')
+        copy = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'cloud_shape.ini')
+        with open(copy, 'w') as f:
+            changed.write(f)
+        self.useFixture(fixtures.MockPatchObject(layout, 'CLOUD_SHAPE', copy))
         compute, tempest = layout.read_cloud_shape()
-        self.assertEqual(dict(self.shape.items('compute')), compute)
-        self.assertEqual(dict(self.shape.items('tempest')), tempest)
+        self.assertEqual(dict(changed.items('compute')), compute)
+        self.assertEqual(dict(changed.items('tempest')), tempest)
 
 
 class DevstackAgreesTest(testtools.TestCase):
