@@ -15,8 +15,8 @@
 Each reader parses its file the way its real consumer does, as far as the
 tests need: cloud_shape.ini with configparser, .zuul.yaml with PyYAML, a
 local.conf with devstack's meta-section rules, doc code blocks by their
-``:name:``. Nothing here imports the plugin package, so these tests run
-without tempest's configuration.
+``:name:``. Only plugin_test_ids imports the plugin package (and so
+tempest), when called.
 
 The devstack plugin runs on devstack's own functions, and .zuul.yaml is
 checked against tempest's and devstack's own jobs and roles: both trees
@@ -30,6 +30,7 @@ import os
 import re
 import subprocess
 import tempfile
+import unittest
 
 import yaml
 
@@ -264,6 +265,37 @@ def doc_code_blocks(path=DOC_FILE):
         if name:
             blocks[name] = '\n'.join(line[width:] for line in body) + '\n'
     return blocks
+
+
+def plugin_test_ids():
+    """Ids of the plugin's tempest tests, found as tempest finds them.
+
+    The plugin's load_tests names the directory; unittest's discovery
+    imports its test modules, as stestr does, so an id carries its class,
+    method and attributes. A module that fails to import raises here.
+    """
+    from resize_tempest_plugin import plugin
+    test_dir, top_dir = plugin.ResizeTempestPlugin().load_tests()
+    loader = unittest.TestLoader()
+    suite = loader.discover(test_dir, top_level_dir=top_dir)
+    if loader.errors:
+        raise ImportError('cannot load the scenario tests:\n%s'
+                          % '\n'.join(loader.errors))
+    ids = []
+    pending = [suite]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, unittest.TestSuite):
+            pending.extend(item)
+        else:
+            ids.append(item.id())
+    return sorted(ids)
+
+
+def selected(regex, ids):
+    # stestr (tempest run --regex) keeps ids where re.search matches.
+    pattern = re.compile(regex)
+    return [i for i in ids if pattern.search(i)]
 
 
 def devstack_functions(devstack_dir):
