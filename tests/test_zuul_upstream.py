@@ -20,6 +20,7 @@ by devstack's shell or this plugin's devstack/settings; and the regex must
 reach "tempest run" as tempest's run-tempest role passes it.
 """
 
+import functools
 import glob
 import os
 import re
@@ -47,8 +48,12 @@ DEVSTACK_SHELL_GLOBS = ('stack.sh', 'stackrc', 'functions', 'functions-common',
                         'lib/**/*', 'inc/*')
 
 
+@functools.lru_cache()
 def read_texts(root, patterns, skip=re.compile(r'(^|/)test[^/]*\.py$')):
-    """{relative path: text} of the files under root matching patterns."""
+    """{relative path: text} of the files under root matching patterns.
+
+    Read once per process: callers must not change the dict.
+    """
     texts = {}
     for pattern in patterns:
         for path in glob.glob(os.path.join(root, pattern), recursive=True):
@@ -77,6 +82,22 @@ def strings_in(value):
         yield value
 
 
+@functools.lru_cache()
+def upstream_zuul(devstack, tempest_zuul):
+    """(jobs, nodesets) by name, from devstack's and tempest's Zuul files."""
+    jobs, nodesets = {}, {}
+    for path in ([os.path.join(devstack, '.zuul.yaml')]
+                 + sorted(glob.glob(os.path.join(tempest_zuul, 'zuul.d',
+                                                 '*.yaml')))):
+        with open(path) as f:
+            for entry in yaml.safe_load(f):
+                if 'job' in entry:
+                    jobs[entry['job']['name']] = entry['job']
+                elif 'nodeset' in entry:
+                    nodesets[entry['nodeset']['name']] = entry['nodeset']
+    return jobs, nodesets
+
+
 class UpstreamZuulTest(testtools.TestCase):
 
     def setUp(self):
@@ -84,17 +105,8 @@ class UpstreamZuulTest(testtools.TestCase):
         self.devstack = base.devstack_dir(self)
         self.tempest_zuul = base.tempest_zuul_dir(self)
         self.jobs, _project = base.load_zuul()
-        self.upstream_jobs, self.nodesets = {}, {}
-        for path in ([os.path.join(self.devstack, '.zuul.yaml')]
-                     + sorted(glob.glob(os.path.join(
-                         self.tempest_zuul, 'zuul.d', '*.yaml')))):
-            with open(path) as f:
-                for entry in yaml.safe_load(f):
-                    if 'job' in entry:
-                        self.upstream_jobs[entry['job']['name']] = entry['job']
-                    elif 'nodeset' in entry:
-                        nodeset = entry['nodeset']
-                        self.nodesets[nodeset['name']] = nodeset
+        self.upstream_jobs, self.nodesets = upstream_zuul(self.devstack,
+                                                          self.tempest_zuul)
         self.all_jobs = dict(self.upstream_jobs, **self.jobs)
 
     def nodeset(self, name):
@@ -183,7 +195,7 @@ class UpstreamZuulTest(testtools.TestCase):
                 yield group_vars.get(key, {})
 
     def test_localrc_variables_are_read_by_devstack_or_the_plugin(self):
-        texts = read_texts(self.devstack, DEVSTACK_SHELL_GLOBS)
+        texts = dict(read_texts(self.devstack, DEVSTACK_SHELL_GLOBS))
         with open(base.SETTINGS) as f:
             texts['devstack/settings (this plugin)'] = f.read()
         unread = sorted({key for localrc in self.all_vars('devstack_localrc')
