@@ -299,7 +299,7 @@ def selected(regex, ids):
 
 
 def devstack_functions(devstack_dir):
-    """The bash lines that load devstack's functions, as stack.sh does."""
+    """The bash line that loads devstack's functions, as stack.sh does."""
     return 'source %s' % _quote(os.path.join(devstack_dir, 'functions'))
 
 
