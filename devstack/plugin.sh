@@ -29,7 +29,7 @@
 
 # Save trace setting
 _XTRACE_RESIZE_FAIL=$(set +o | grep xtrace)
-set -o xtrace
+set +o xtrace
 
 # configure_resize_fail_tempest() - write the scenario's tempest options
 function configure_resize_fail_tempest {

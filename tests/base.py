@@ -15,8 +15,13 @@
 Each reader parses its file the way its real consumer does, as far as the
 tests need: cloud_shape.ini with configparser, .zuul.yaml with PyYAML, a
 local.conf with devstack's meta-section rules, doc code blocks by their
-``:name:``. Nothing here imports the plugin package, so these tests run
-without tempest's configuration.
+``:name:``. Only plugin_test_ids imports the plugin package (and so
+tempest), when called.
+
+The devstack plugin runs on devstack's own functions, and .zuul.yaml is
+checked against tempest's and devstack's own jobs and roles: both trees
+are unmodified upstream copies beside the clone (../shared), found by
+upstream_tree().
 """
 
 import configparser
@@ -25,6 +30,7 @@ import os
 import re
 import subprocess
 import tempfile
+import unittest
 
 import yaml
 
@@ -35,12 +41,54 @@ ZUUL_FILE = os.path.join(REPO_ROOT, '.zuul.yaml')
 PLUGIN_SH = os.path.join(REPO_ROOT, 'devstack', 'plugin.sh')
 SETTINGS = os.path.join(REPO_ROOT, 'devstack', 'settings')
 DOC_FILE = os.path.join(REPO_ROOT, 'doc', 'devstack.rst')
-SHIM = os.path.join(REPO_ROOT, 'tests', 'devstack_shim.sh')
+INISET_RECORDER = os.path.join(REPO_ROOT, 'tests', 'iniset_recorder.sh')
+
+# Upstream trees kept beside the clone, in CI too.
+SHARED_DIR = os.path.join(os.path.dirname(REPO_ROOT), 'shared')
+SHARED_DEVSTACK = os.path.join(SHARED_DIR, 'devstack')
+SHARED_TEMPEST_ZUUL = os.path.join(SHARED_DIR, 'tempest-zuul')
 
 PLUGIN_NAME = 'resize-tempest-plugin'
 BASE_JOB = 'resize-tempest-plugin-base'
 MULTINODE_JOB = 'resize-tempest-plugin-multinode'
 SINGLE_NODE_JOB = 'resize-tempest-plugin-single-node'
+
+
+def upstream_tree(test, what, default, marker, env_var=None):
+    """The directory of an upstream tree a test reads.
+
+    env_var, when set, names it; otherwise default (a tree in ../shared).
+    A directory without marker (a file every such tree has) is not the
+    tree: a wrong env_var fails the test, and so does a missing default in
+    CI (CI=true); elsewhere the test is skipped, with the reason.
+    """
+    explicit = os.environ.get(env_var) if env_var else None
+    path = explicit or default
+    if os.path.isfile(os.path.join(path, marker)):
+        return path
+    if explicit:
+        test.fail('%s=%s is not %s (no %s in it): point %s at one, or unset '
+                  'it to use %s.' % (env_var, explicit, what, marker,
+                                     env_var, default))
+    where = ' or set %s to one' % env_var if env_var else ''
+    message = ('%s is not at %s (no %s there): put the upstream tree '
+               'there%s.' % (what, default, marker, where))
+    if os.environ.get('CI', '').lower() in ('true', '1', 'yes'):
+        test.fail(message + ' CI must have it: without it these tests '
+                  'would check nothing.')
+    test.skipTest(message)
+
+
+def devstack_dir(test):
+    """devstack's tree: $DEVSTACK_DIR, else ../shared/devstack."""
+    return upstream_tree(test, 'a devstack tree', SHARED_DEVSTACK,
+                         'functions-common', env_var='DEVSTACK_DIR')
+
+
+def tempest_zuul_dir(test):
+    """tempest's zuul.d/, roles/ and playbooks/: ../shared/tempest-zuul."""
+    return upstream_tree(test, "tempest's Zuul tree", SHARED_TEMPEST_ZUUL,
+                         os.path.join('zuul.d', 'base.yaml'))
 
 
 def load_shape(path=SHAPE_FILE):
@@ -219,37 +267,73 @@ def doc_code_blocks(path=DOC_FILE):
     return blocks
 
 
-def run_plugin(args, tempest_conf, enabled_services='key,tempest',
-               localrc=None, devstack_dir=None, hostname='devstack-host'):
+def plugin_test_ids():
+    """Ids of the plugin's tempest tests, found as tempest finds them.
+
+    The plugin's load_tests names the directory; unittest's discovery
+    imports its test modules, as stestr does, so an id carries its class,
+    method and attributes. A module that fails to import raises here.
+    """
+    from resize_tempest_plugin import plugin
+    test_dir, top_dir = plugin.ResizeTempestPlugin().load_tests()
+    loader = unittest.TestLoader()
+    suite = loader.discover(test_dir, top_level_dir=top_dir)
+    if loader.errors:
+        raise ImportError('cannot load the scenario tests:\n%s'
+                          % '\n'.join(loader.errors))
+    ids = []
+    pending = [suite]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, unittest.TestSuite):
+            pending.extend(item)
+        else:
+            ids.append(item.id())
+    return sorted(ids)
+
+
+def selected(regex, ids):
+    # stestr (tempest run --regex) keeps ids where re.search matches.
+    pattern = re.compile(regex)
+    return [i for i in ids if pattern.search(i)]
+
+
+def devstack_functions(devstack_dir):
+    """The bash line that loads devstack's functions, as stack.sh does."""
+    return 'source %s' % _quote(os.path.join(devstack_dir, 'functions'))
+
+
+def run_plugin(args, tempest_conf, devstack_dir,
+               enabled_services='key,tempest', localrc=None,
+               hostname='devstack-host', xtrace=False):
     """Source devstack/settings then devstack/plugin.sh ARGS in bash.
 
-    Uses tests/devstack_shim.sh, or the real devstack functions when
-    devstack_dir is given (a devstack checkout), with errexit and nounset
-    on, as stack.sh can run. Returns (CompletedProcess, calls) where calls
-    is the list of (function, args...) tuples the shim logged.
+    On devstack's own functions (devstack_dir, a devstack tree), with
+    errexit and nounset on, as stack.sh can run, and xtrace on if asked,
+    each traced line marked "+<path>:<line>: ". Returns (CompletedProcess,
+    calls): calls is the list of (function, args...) tuples that
+    tests/iniset_recorder.sh logged. The last line of stdout is the xtrace
+    setting after plugin.sh ("set -o xtrace" or "set +o xtrace").
     """
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, 'calls.log')
-        if devstack_dir:
-            functions = (
-                'TOP_DIR=%(d)s; source %(d)s/functions-common; '
-                'source %(d)s/inc/ini-config; source %(shim)s --log-only'
-                % {'d': _quote(devstack_dir), 'shim': _quote(SHIM)})
-        else:
-            functions = 'source %s' % _quote(SHIM)
         # devstack's functions-common is not nounset-safe: source the
         # functions first, as stack.sh does before NOUNSET matters.
         script = '\n'.join([
-            'SHIM_CALL_LOG=%s' % _quote(log),
-            functions,
+            'INISET_CALL_LOG=%s' % _quote(log),
+            devstack_functions(devstack_dir),
+            'source %s' % _quote(INISET_RECORDER),
             'set -o errexit -o nounset',
             'HOSTNAME=%s' % _quote(hostname),
             'TEMPEST_CONFIG=%s' % _quote(tempest_conf),
             'ENABLED_SERVICES=%s' % _quote(enabled_services),
         ] + ['%s=%s' % (k, _quote(v)) for k, v in (localrc or {}).items()] + [
             'source %s' % _quote(SETTINGS),
+            "PS4='+${BASH_SOURCE[0]:-}:${LINENO}: '",
+            'set %so xtrace' % ('-' if xtrace else '+'),
             'source %s %s' % (_quote(PLUGIN_SH),
                               ' '.join(_quote(a) for a in args)),
+            'set +o | grep xtrace',
         ]) + '\n'
         env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'),
                'LC_ALL': 'C'}
@@ -264,7 +348,7 @@ def run_plugin(args, tempest_conf, enabled_services='key,tempest',
     return result, calls
 
 
-def source_settings(preset=None, hostname='node-a'):
+def source_settings(devstack_dir, preset=None, hostname='node-a'):
     """Source devstack/settings in bash; read its RESIZE_FAIL_* variables.
 
     preset: variables set before, as localrc would (VAR=${VAR:-default}).
@@ -273,7 +357,7 @@ def source_settings(preset=None, hostname='node-a'):
     names = ('RESIZE_FAIL_SOURCE_HOST', 'RESIZE_FAIL_DESTINATION_HOST',
              'RESIZE_FAIL_CLOUD_SHAPE')
     script = '\n'.join(
-        ['define_plugin() { :; }', 'HOSTNAME=%s' % _quote(hostname)]
+        [devstack_functions(devstack_dir), 'HOSTNAME=%s' % _quote(hostname)]
         + ['%s=%s' % (k, _quote(v)) for k, v in (preset or {}).items()]
         + ['source %s' % _quote(SETTINGS)]
         + ['printf "%%s\\0" "%s=$%s"' % (n, n) for n in names]) + '\n'

@@ -12,14 +12,14 @@
 
 """devstack/settings and devstack/plugin.sh, run in bash as devstack would.
 
-Each test sources devstack/settings and then devstack/plugin.sh with a
-mode and phase, against a scratch tempest.conf, using tests/devstack_shim.sh
-for devstack's functions. Set DEVSTACK_DIR to a devstack checkout to run the
-same tests once more with devstack's real iniset, iniget, is_service_enabled
-and die (RealDevstackPluginTest).
+Each test sources devstack's functions, devstack/settings and then
+devstack/plugin.sh with a mode and phase, against a scratch tempest.conf:
+devstack's own iniset, iniget, is_service_enabled and die, from
+../shared/devstack or $DEVSTACK_DIR (tests/base.py, devstack_dir).
 """
 
 import os
+import re
 
 import fixtures
 import testtools
@@ -71,10 +71,9 @@ def read_options(path):
 
 class DevstackPluginTest(testtools.TestCase):
 
-    devstack_dir = None
-
     def setUp(self):
         super().setUp()
+        self.devstack_dir = base.devstack_dir(self)
         self.tmp = self.useFixture(fixtures.TempDir()).path
         self.conf = os.path.join(self.tmp, 'tempest.conf')
         with open(self.conf, 'w') as f:
@@ -82,8 +81,8 @@ class DevstackPluginTest(testtools.TestCase):
         self.shape = base.load_shape()
 
     def run_plugin(self, *args, **kwargs):
-        kwargs.setdefault('devstack_dir', self.devstack_dir)
-        return base.run_plugin(list(args), self.conf, **kwargs)
+        return base.run_plugin(list(args), self.conf, self.devstack_dir,
+                               **kwargs)
 
     def expected_writes(self, source='devstack-host1',
                         destination='devstack-host2'):
@@ -137,6 +136,33 @@ class DevstackPluginTest(testtools.TestCase):
         self.assertEqual(set(SEED_OPTIONS) | set(expected)
                          | {('compute-feature-enabled', 'resize')},
                          set(after), 'unexpected options in tempest.conf')
+
+    def xtrace_off_line(self):
+        with open(base.PLUGIN_SH) as f:
+            for number, line in enumerate(f, 1):
+                if line.strip() == 'set +o xtrace':
+                    return number
+        self.fail('devstack/plugin.sh has no "set +o xtrace" line: like '
+                  "devstack's own libraries, it must save the caller's "
+                  'xtrace setting, turn xtrace off and restore it at the end')
+
+    def test_xtrace_off_inside_and_restored_after(self):
+        off_at = self.xtrace_off_line()
+        for xtrace in (True, False):
+            result, _calls = self.run_plugin('stack', 'test-config',
+                                             xtrace=xtrace)
+            self.assertRanCleanly(result)
+            traced = re.findall(r'^\++%s:(\d+): (.*)$'
+                                % re.escape(base.PLUGIN_SH),
+                                result.stderr, re.MULTILINE)
+            self.assertEqual(
+                [], [t for t in traced if int(t[0]) > off_at],
+                'plugin.sh (caller xtrace %s) traced lines after its "set '
+                '+o xtrace" on line %d' % ('on' if xtrace else 'off', off_at))
+            self.assertEqual(
+                'set %so xtrace' % ('-' if xtrace else '+'),
+                result.stdout.splitlines()[-1],
+                "plugin.sh did not restore the caller's xtrace setting")
 
     def test_test_config_takes_hosts_from_localrc(self):
         result, calls = self.run_plugin(
@@ -217,35 +243,27 @@ class DevstackPluginTest(testtools.TestCase):
         self.assertIn('compute.min_compute_nodes', result.stderr)
 
 
-class RealDevstackPluginTest(DevstackPluginTest):
-    """The same tests with devstack's own functions (DEVSTACK_DIR set)."""
-
-    def setUp(self):
-        self.devstack_dir = os.environ.get('DEVSTACK_DIR')
-        if not self.devstack_dir:
-            self.skipTest('DEVSTACK_DIR is not set: no devstack checkout '
-                          'to take iniset, iniget and die from')
-        super().setUp()
-
-
 class SettingsTest(testtools.TestCase):
     """Defaults of devstack/settings, as VAR=${VAR:-default}."""
 
+    def source_settings(self, *args, **kwargs):
+        return base.source_settings(base.devstack_dir(self), *args, **kwargs)
+
     def test_defaults_are_devstacks_fake_compute_names(self):
         # lib/nova start_nova_compute names fake compute i ${HOSTNAME}i.
-        result, values = base.source_settings()
+        result, values = self.source_settings()
         self.assertEqual(0, result.returncode, result.stderr)
         self.assertEqual('node-a1', values['RESIZE_FAIL_SOURCE_HOST'])
         self.assertEqual('node-a2', values['RESIZE_FAIL_DESTINATION_HOST'])
 
     def test_cloud_shape_path_is_the_plugins_own(self):
-        result, values = base.source_settings()
+        result, values = self.source_settings()
         self.assertEqual(0, result.returncode, result.stderr)
         self.assertEqual(os.path.realpath(base.SHAPE_FILE),
                          os.path.realpath(values['RESIZE_FAIL_CLOUD_SHAPE']))
 
     def test_localrc_values_win(self):
-        result, values = base.source_settings({
+        result, values = self.source_settings({
             'RESIZE_FAIL_SOURCE_HOST': 'src',
             'RESIZE_FAIL_DESTINATION_HOST': 'dst',
             'RESIZE_FAIL_CLOUD_SHAPE': '/etc/shape.ini'})
