@@ -1,3 +1,15 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 """``python3 -m localcloud bench``: figures, not a test.
 
 From one run: the install (warm: the check that finds the venv current;
@@ -19,7 +31,9 @@ from localcloud import cloud as cloud_mod
 from localcloud import errors
 from localcloud import install
 from localcloud import layout
+from localcloud import processes
 from localcloud import progress
+from localcloud import stack
 
 NOVA_TEST = 'nova.tests.functional.regressions.test_bug_1825537'
 # What nova's functional tests import beyond nova itself (pinned in
@@ -45,16 +59,16 @@ def run_stestr_like(cmd, cwd, env=None):
     if proc.returncode:
         progress.step('%s exited %d; its output ends with:\n%s'
                       % (' '.join(cmd[:3]), proc.returncode,
-                         cloud_mod.tail_text(proc.stdout + proc.stderr, 25)))
+                         processes.tail_text(proc.stdout + proc.stderr, 25)))
     return (proc.returncode, wall, sum(float(s) for s, _ in found),
             [outcome for _, outcome in found])
 
 
 def process_memory(root_pid):
-    """(RSS, PSS) in MiB of ``root_pid`` and every process below it.
+    """(RSS, PSS, process count) of ``root_pid`` and every process below it.
 
-    RSS counts pages shared between a parent and its forked workers once in
-    each; PSS divides them among their sharers.
+    RSS and PSS in MiB. RSS counts pages shared between a parent and its
+    forked workers once in each; PSS divides them among their sharers.
     """
     children = {}
     for entry in os.listdir('/proc'):
@@ -113,7 +127,7 @@ def prepare_nova_test(paths):
 def run(cloud, args):
     paths = cloud.paths
     busy = [s.name for s in cloud.services if s.port
-            and cloud_mod.port_open(s.port)]
+            and processes.port_open(s.port)]
     if busy:
         raise errors.CloudError(
             'bench brings up a cloud of its own on the same ports, and %s '
@@ -141,8 +155,9 @@ def run(cloud, args):
     os.rmdir(state)  # up starts from an empty state directory
     bench = cloud_mod.Cloud(layout.Layout(home=paths.home, state=state))
     try:
-        figure('up from an empty state directory', timed(bench.up)[0])
-        for name, seconds in sorted(bench.start_times.items(),
+        figure('up from an empty state directory',
+               timed(lambda: stack.up(bench))[0])
+        for name, seconds in sorted(bench.processes.start_times.items(),
                                     key=lambda item: -item[1]):
             figure('  start of %s' % name, seconds)
         rss, pss, count = process_memory(bench.supervisor.pid)
@@ -178,7 +193,7 @@ def run(cloud, args):
         rss_after, pss_after, count = process_memory(bench.supervisor.pid)
         figure('RSS of the cloud after the scenario', rss_after, 'MiB')
     finally:
-        bench.down(purge=True)
+        stack.down(bench, purge=True)
     print('\nlocalcloud bench')
     for name, value, unit in figures:
         print('  %-58s %8.1f %s' % (name, value, unit))

@@ -1,9 +1,21 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 """The command line. Standard library only until it hands over to the venv.
 
     python3 -m localcloud up|run|status|down|logs|bench [options]
 
 ``up``, ``run`` and ``bench`` install what is missing first; then every verb
-runs inside the cloud's venv (:mod:`localcloud.cloud`).
+runs inside the cloud's venv (:mod:`localcloud.verbs`).
 """
 
 import argparse
@@ -86,8 +98,8 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     paths = layout.Layout.from_args(args.home, args.state_dir)
     if os.path.realpath(sys.prefix) == os.path.realpath(paths.venv):
-        from localcloud import cloud  # needs the venv's packages
-        sys.exit(cloud.main(args, paths))
+        from localcloud import verbs  # needs the venv's packages
+        sys.exit(verbs.main(args, paths))
     if args.verb in VERBS_THAT_INSTALL:
         try:
             install.ensure_installed(paths)

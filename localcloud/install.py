@@ -1,3 +1,15 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 """Install what the cloud needs: Debian's MariaDB and RabbitMQ, and a venv
 with the pinned OpenStack services. Standard library only.
 """
@@ -13,8 +25,6 @@ import time
 from localcloud import layout
 from localcloud import progress
 
-MARIADB = '/usr/sbin/mariadbd'
-RABBITMQ = '/usr/lib/rabbitmq/bin/rabbitmq-server'
 # Debian's maintainer scripts start the services they install; a cloud that
 # runs its own private instances wants the machine's services left alone.
 POLICY_RC_D = '/usr/sbin/policy-rc.d'
@@ -25,7 +35,8 @@ class InstallError(RuntimeError):
 
 
 def debian_packages_missing():
-    return [path for path in (MARIADB, RABBITMQ) if not os.path.exists(path)]
+    return [path for path in (layout.MARIADBD, layout.RABBITMQ_SERVER)
+            if not os.path.exists(path)]
 
 
 def ensure_debian_packages(report):

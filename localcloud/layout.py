@@ -1,3 +1,15 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 """Where everything lives and which loopback ports the cloud uses.
 
 Standard library only: the bootstrap reads this before any venv exists.
@@ -54,10 +66,17 @@ PYTHON_PACKAGES = (
     'tempest', 'openstacksdk', 'PyMySQL', 'waitress', 'supervisor',
 )
 DEBIAN_PACKAGES = ('mariadb-server', 'rabbitmq-server')
+# The servers the cloud runs from those packages.
+MARIADBD = '/usr/sbin/mariadbd'
+RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server'
 
 
 def read_cloud_shape():
-    """The [compute] section of resize_tempest_plugin/cloud_shape.ini."""
+    """resize_tempest_plugin/cloud_shape.ini's sections, as two dicts.
+
+    Returns ([compute], [tempest]): the hosts and their drivers, and the
+    tempest options (with the test regex) the cloud's tempest.conf sets.
+    """
     parser = configparser.ConfigParser(interpolation=None)
     with open(CLOUD_SHAPE) as shape:
         parser.read_file(shape)

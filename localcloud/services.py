@@ -1,3 +1,15 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 """The cloud's processes: what each runs, where it listens, how its health
 is judged. Rendering only; :mod:`localcloud.supervision` runs them.
 """
@@ -9,10 +21,18 @@ from localcloud import configs
 from localcloud import errors
 from localcloud import layout
 
-RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server'
 # What each API answers without a token when it is up.
 HEALTH_PATHS = {'keystone': '/v3', 'placement': '/', 'glance': '/',
                 'neutron': '/', 'nova-api': '/'}
+# What the others depend on, in start order; down stops them last, in
+# reverse, after everything else.
+INFRASTRUCTURE = ('mariadb', 'epmd', 'rabbitmq')
+
+# How a service's health is judged (see localcloud.processes):
+TCP = 'tcp'              # its port accepts a connection
+HTTP = 'http'            # its health_path answers below 500
+NOVA_SERVICE = 'nova'    # nova's API lists it up (conductor, scheduler)
+COMPUTE = 'compute'      # nova lists it up and placement has its provider
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,12 +41,10 @@ class Service:
     command: tuple
     env: tuple = ()          # (name, value) pairs
     port: int = None         # the loopback port it listens on, if any
-    health_path: str = None  # an HTTP path that answers < 500 when healthy
+    health: str = TCP        # how its health is judged: one of the above
+    start_timeout: int = 30  # seconds it may take to become healthy
+    health_path: str = None  # HTTP: a path that answers < 500 when healthy
     compute_host: str = None
-
-    @property
-    def is_api(self):
-        return self.health_path is not None
 
 
 def _api(paths, name, module, config_env):
@@ -35,7 +53,8 @@ def _api(paths, name, module, config_env):
         name, (paths.venv_python, '-m', 'localcloud.wsgi', module,
                str(layout.PORTS[name])),
         env=(config_env, ('PYTHONPATH', layout.REPO_ROOT)),
-        port=layout.PORTS[name], health_path=HEALTH_PATHS[name])
+        port=layout.PORTS[name], health=HTTP, start_timeout=90,
+        health_path=HEALTH_PATHS[name])
 
 
 def build(paths, compute_hosts):
@@ -43,13 +62,13 @@ def build(paths, compute_hosts):
     etc = paths.etc
     rabbit = paths.path('rabbitmq')
     services = [
-        Service('mariadb', ('/usr/sbin/mariadbd',
+        Service('mariadb', (layout.MARIADBD,
                             '--defaults-file=' + os.path.join(etc, 'my.cnf')),
                 port=layout.PORTS['mariadb']),
         Service('epmd', ('/usr/bin/epmd', '-port', str(layout.PORTS['epmd']),
                          '-address', layout.LOOPBACK),
                 port=layout.PORTS['epmd']),
-        Service('rabbitmq', (RABBITMQ_SERVER,), env=(
+        Service('rabbitmq', (layout.RABBITMQ_SERVER,), env=(
             ('HOME', rabbit),
             ('RABBITMQ_MNESIA_BASE', os.path.join(rabbit, 'mnesia')),
             ('RABBITMQ_LOG_BASE', paths.logs),
@@ -78,16 +97,37 @@ def build(paths, compute_hosts):
         services.append(_api(paths, name, module, (env, config_dir)))
     nova_conf = os.path.join(etc, 'nova', 'nova.conf')
     for binary in ('nova-conductor', 'nova-scheduler'):
+        # Judged through nova's API, which must be up (and reach RabbitMQ)
+        # before their service record can say so: an API's time.
         services.append(Service(binary, (
             paths.venv_python, '-m', 'localcloud.nova_one_process', binary,
             '--config-file', nova_conf),
-            env=(('PYTHONPATH', layout.REPO_ROOT),)))
+            env=(('PYTHONPATH', layout.REPO_ROOT),), health=NOVA_SERVICE,
+            start_timeout=90))
     for host, _driver in compute_hosts:
-        services.append(Service('nova-compute-' + host, (
+        services.append(Service(compute_service(host), (
             paths.bin('nova-compute'), '--config-file', nova_conf,
             '--config-file', os.path.join(etc, 'nova', host + '.conf')),
-            compute_host=host))
+            health=COMPUTE, start_timeout=120, compute_host=host))
     return services
+
+
+def compute_service(host):
+    """The name of the nova-compute service of ``host``."""
+    return 'nova-compute-' + host
+
+
+def stop_tiers(services):
+    """The names of ``services`` in the groups ``down`` stops in turn.
+
+    Dependents before what they depend on: the APIs and nova first (at
+    once), then the infrastructure in reverse start order, so that RabbitMQ
+    never outlives the epmd it registered with (it would start one of its
+    own) and MariaDB goes last.
+    """
+    names = [s.name for s in services]
+    return ([[n for n in names if n not in INFRASTRUCTURE]]
+            + [[n] for n in reversed(INFRASTRUCTURE) if n in names])
 
 
 def supervisord_conf(paths, services):

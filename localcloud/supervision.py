@@ -1,3 +1,15 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 """supervisord, privately: started from the state directory, driven over
 its unix socket with its XML-RPC interface.
 """
@@ -36,7 +48,7 @@ def pid_alive(pid):
     try:
         with open('/proc/%d/stat' % pid) as stat:
             return stat.read().rsplit(')', 1)[1].split()[0] != 'Z'
-    except (FileNotFoundError, IndexError):
+    except (OSError, IndexError):  # it went while being read
         return False
 
 
@@ -113,21 +125,25 @@ class Supervisor:
         return {info['name']: info
                 for info in self._proxy().supervisor.getAllProcessInfo()}
 
-    def shutdown(self, timeout=60):
+    def shutdown(self, timeout=60, tiers=None):
         """Stop every program, then supervisord; kill by pid what remains.
 
-        Returns the pids that had to be killed.
+        ``tiers``: lists of program names, stopped in turn, each list at
+        once (default: every program at once); a program in no tier is
+        stopped before them. Returns the pids that had to be killed.
         """
         info = self.all_info()
         pids = [i['pid'] for i in info.values() if i['pid']]
         daemon = self.pid
         if daemon:
-            # supervisord stops its programs one after another; every stop
-            # is asked for at once here, so that the slow ones (nova's
-            # graceful stop) overlap.
-            for name in info:
-                self._stop_quietly(name, wait=False)
-            _wait_gone(pids, timeout)
+            # supervisord stops its programs one after another; the stops
+            # of a tier are asked for at once here, so that the slow ones
+            # (nova's graceful stop) overlap.
+            for tier in _complete_tiers(tiers or [], info):
+                for name in tier:
+                    self._stop_quietly(name, wait=False)
+                _wait_gone([info[n]['pid'] for n in tier if info[n]['pid']],
+                           timeout)
             try:
                 self._proxy().supervisor.shutdown()
             except (OSError, xmlrpc.client.Fault):
@@ -137,6 +153,37 @@ class Supervisor:
         for pid in killed:
             kill_group(pid)
         return killed
+
+    def strays(self):
+        """Live pids started below this supervisord, however they left it.
+
+        supervisord gives every program SUPERVISOR_SERVER_URL, its own
+        socket, and a daemon a program forks (RabbitMQ's ``epmd -daemon``)
+        inherits it outside the program's process group.
+        """
+        mark = ('\0SUPERVISOR_SERVER_URL=unix://%s\0'
+                % self.paths.supervisor_socket).encode()
+        found = []
+        for entry in os.listdir('/proc'):
+            if not entry.isdigit() or int(entry) == os.getpid():
+                continue
+            try:
+                with open('/proc/%s/environ' % entry, 'rb') as environ:
+                    if mark in b'\0' + environ.read() and pid_alive(
+                            int(entry)):
+                        found.append(int(entry))
+            except OSError:
+                continue  # gone, or not ours to read
+        return sorted(found)
+
+
+def _complete_tiers(tiers, info):
+    """``tiers`` limited to known programs, the unnamed ones first."""
+    named = {name for tier in tiers for name in tier}
+    first = [name for name in info if name not in named]
+    return [tier for tier in
+            [first] + [[n for n in tier if n in info] for tier in tiers]
+            if tier]
 
 
 def kill_group(pid):

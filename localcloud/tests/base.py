@@ -17,6 +17,7 @@ never in the repository's .localcloud.
 """
 
 import io
+import itertools
 import os
 import time
 
@@ -74,3 +75,58 @@ class TestCase(testtools.TestCase):
         out = io.StringIO()
         self.useFixture(fixtures.MockPatch('sys.' + stream, out))
         return out
+
+
+class FakeSupervisor:
+    """supervisord as the cloud sees it: a program runs once started.
+
+    Every call is logged in ``events``. Its pids exist on no machine (above
+    Linux's highest pid_max), so nothing real is ever signalled.
+    """
+
+    FIRST_PID = 5000000
+
+    def __init__(self, events, seconds_per_start=0.0):
+        self.events = events
+        self.seconds_per_start = seconds_per_start
+        self.pid = None
+        self.programs = {}  # name: (statename, pid)
+        self.pids = itertools.count(self.FIRST_PID + 1)
+
+    def start_daemon(self):
+        if self.pid:
+            return False
+        self.pid = self.FIRST_PID
+        return True
+
+    def reload(self):
+        self.events.append(('reload', 'supervisord'))
+
+    def start(self, name):
+        self.events.append(('begin', 'start ' + name))
+        time.sleep(self.seconds_per_start)
+        pid = next(self.pids)
+        self.programs[name] = ('RUNNING', pid)
+        self.events.append(('end', 'start ' + name))
+        return pid
+
+    def stop(self, name):
+        if self.programs.get(name, ('STOPPED',))[0] == 'RUNNING':
+            self.events.append(('stop', name))
+            self.programs[name] = ('STOPPED', 0)
+
+    def all_info(self):
+        if not self.pid:
+            return {}
+        return {name: {'name': name, 'statename': state, 'pid': pid}
+                for name, (state, pid) in self.programs.items()}
+
+    def shutdown(self, timeout=60, tiers=None):
+        for tier in tiers:
+            for name in tier:
+                self.stop(name)
+        self.pid = None
+        return []
+
+    def strays(self):
+        return []

@@ -21,7 +21,7 @@ from localcloud import install
 from localcloud import layout
 from localcloud.tests import base
 
-DEBIAN_BINARIES = (install.MARIADB, install.RABBITMQ)
+DEBIAN_BINARIES = (layout.MARIADBD, layout.RABBITMQ_SERVER)
 
 
 class VenvTest(base.TestCase):
@@ -90,10 +90,10 @@ class DebianPackagesTest(base.TestCase):
         self.deny.assert_not_called()
 
     def test_one_missing_is_named_alone(self):
-        self.machine(missing=(install.RABBITMQ,), euid=1000)
+        self.machine(missing=(layout.RABBITMQ_SERVER,), euid=1000)
         error = self.assertRaises(install.InstallError,
                                   install.ensure_debian_packages, self.report)
-        self.assertIn('(%s missing)' % install.RABBITMQ, str(error))
+        self.assertIn('(%s missing)' % layout.RABBITMQ_SERVER, str(error))
 
     def test_present_does_nothing(self):
         for euid in (0, 1000):

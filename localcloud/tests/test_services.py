@@ -49,7 +49,7 @@ class BuildTest(ServicesTestCase):
         self.assertEqual(len(names), len(set(names)))
 
     def test_apis_served_by_localcloud_wsgi_on_loopback(self):
-        apis = [s for s in self.services if s.is_api]
+        apis = [s for s in self.services if s.health == services.HTTP]
         self.assertEqual(sorted(WSGI_MODULES), sorted(s.name for s in apis))
         for api in apis:
             self.assertEqual(layout.PORTS[api.name], api.port)

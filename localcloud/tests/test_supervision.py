@@ -133,8 +133,8 @@ class SupervisordReadsConfTest(SupervisionTestCase):
             self.assertIn('--state-dir', str(error))
 
 
-class SupervisordTest(SupervisionTestCase):
-    """A real supervisord in a temp dir, running ``sleep 300``."""
+class RealSupervisordTestCase(SupervisionTestCase):
+    """A real supervisord in a temp dir."""
 
     def setUp(self):
         super().setUp()
@@ -144,8 +144,6 @@ class SupervisordTest(SupervisionTestCase):
             script.write('#!/bin/sh\nexec %s -m supervisor.supervisord "$@"\n'
                          % sys.executable)
         os.chmod(supervisord, 0o755)
-        self.write_conf([services.Service(
-            'sleeper', (shutil.which('sleep'), '300'))])
         self.supervisor = supervision.Supervisor(self.paths)
         self.addCleanup(self.kill_leftovers)
 
@@ -157,6 +155,15 @@ class SupervisordTest(SupervisionTestCase):
         for pid in pids:
             if supervision.pid_alive(pid):
                 os.kill(pid, 9)
+
+
+class SupervisordTest(RealSupervisordTestCase):
+    """A real supervisord running ``sleep 300``."""
+
+    def setUp(self):
+        super().setUp()
+        self.write_conf([services.Service(
+            'sleeper', (shutil.which('sleep'), '300'))])
 
     def runs_sleep(self, pid):
         with open('/proc/%d/cmdline' % pid, 'rb') as cmdline:
@@ -197,3 +204,81 @@ class SupervisordTest(SupervisionTestCase):
         error = self.assertRaises(supervision.SupervisionError,
                                   self.supervisor.start, 'nothing')
         self.assertIn('could not start nothing', str(error))
+
+
+# A program that notes when it is ready and when it stopped, ``delay``
+# seconds after its SIGTERM.
+NOTER = '''import sys, signal, time
+name, delay, log = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+def note(what):
+    with open(log, 'a') as f:
+        f.write('%s %s\\n' % (what, name))
+def stop(*_):
+    time.sleep(delay)
+    note('stopped')
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+note('ready')
+while True:
+    time.sleep(1)
+'''
+
+
+class ShutdownInTiersTest(RealSupervisordTestCase):
+    """Programs that take longer to stop than those stopped after them."""
+
+    # name: seconds it takes to stop
+    PROGRAMS = {'first': 0.0, 'api': 0.6, 'rabbitmq': 0.3, 'mariadb': 0.0}
+
+    def setUp(self):
+        super().setUp()
+        script = os.path.join(self.paths.home, 'noter.py')
+        with open(script, 'w') as f:
+            f.write(NOTER)
+        self.notes = os.path.join(self.paths.home, 'notes')
+        self.write_conf([services.Service(name, (
+            sys.executable, script, name, str(delay), self.notes))
+            for name, delay in self.PROGRAMS.items()])
+
+    def read_notes(self, what):
+        try:
+            with open(self.notes) as f:
+                return [line.split()[1] for line in f
+                        if line.split()[0] == what]
+        except FileNotFoundError:
+            return []
+
+    def test_each_tier_is_gone_before_the_next_is_stopped(self):
+        self.supervisor.start_daemon(timeout=10)
+        for name in self.PROGRAMS:
+            self.supervisor.start(name)
+        self.assertTrue(base.wait_for(
+            lambda: len(self.read_notes('ready')) == len(self.PROGRAMS),
+            timeout=20), 'not every program got ready: %s'
+            % self.read_notes('ready'))
+        killed = self.supervisor.shutdown(
+            timeout=30, tiers=[['api'], ['rabbitmq'], ['mariadb']])
+        self.assertEqual([], killed)
+        # 'first' is in no tier: it goes before them.
+        self.assertEqual(['first', 'api', 'rabbitmq', 'mariadb'],
+                         self.read_notes('stopped'))
+        self.assertIsNone(self.supervisor.pid)
+
+
+class StraysTest(SupervisionTestCase):
+
+    def test_only_processes_with_this_supervisords_socket(self):
+        env = dict(os.environ, SUPERVISOR_SERVER_URL='unix://'
+                   + self.paths.supervisor_socket)
+        ours = subprocess.Popen([shutil.which('sleep'), '30'], env=env)
+        self.addCleanup(ours.wait)
+        self.addCleanup(ours.kill)
+        env['SUPERVISOR_SERVER_URL'] += '.another'
+        theirs = subprocess.Popen([shutil.which('sleep'), '30'], env=env)
+        self.addCleanup(theirs.wait)
+        self.addCleanup(theirs.kill)
+        self.assertTrue(base.wait_for(
+            lambda: supervision.Supervisor(self.paths).strays()),
+            'the child never showed its environment')
+        self.assertEqual([ours.pid],
+                         supervision.Supervisor(self.paths).strays())

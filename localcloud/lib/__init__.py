@@ -1,0 +1,18 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The bootstrap of each service, one module per service as devstack's
+``lib/<service>``, each with the same verbs where they apply:
+``configure`` (write its files), ``init`` (its database or keys, once per
+cloud), ``create_accounts`` and ``start``. :mod:`localcloud.stack`
+declares in which order ``up`` runs them.
+"""

@@ -1,0 +1,73 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""keystone, as devstack's lib/keystone."""
+
+import os
+import time
+
+from localcloud import configs
+from localcloud import progress
+from localcloud import provision
+
+# Its key repositories belong to the user that runs the cloud.
+OWNER = ('--keystone-user', 'root', '--keystone-group', 'root')
+
+
+def _manage(cloud):
+    return (cloud.paths.bin('keystone-manage'), '--config-file',
+            os.path.join(cloud.paths.etc, 'keystone', 'keystone.conf'))
+
+
+def configure(cloud):
+    configs.write_ini(
+        os.path.join(cloud.paths.etc, 'keystone', 'keystone.conf'),
+        configs.keystone_conf(cloud.paths, cloud.state.secrets))
+
+
+def init_database(cloud):
+    cloud.once('keystone-db', *_manage(cloud), 'db_sync')
+
+
+def init_fernet_keys(cloud):
+    cloud.once('keystone-fernet', *_manage(cloud), 'fernet_setup', *OWNER)
+
+
+def init_credential_keys(cloud):
+    cloud.once('keystone-credential', *_manage(cloud), 'credential_setup',
+               *OWNER)
+
+
+def bootstrap(cloud):
+    """The admin, its project and role, and keystone's own endpoints."""
+    v3 = configs.url('keystone', '/v3')
+    cloud.once('keystone-bootstrap', *_manage(cloud), 'bootstrap',
+               '--bootstrap-admin-url', v3, '--bootstrap-public-url', v3,
+               '--bootstrap-internal-url', v3,
+               '--bootstrap-region-id', configs.REGION,
+               env={'OS_BOOTSTRAP_PASSWORD': cloud.state.secrets['admin']})
+
+
+def create_accounts(cloud):
+    """Every service's user and catalog entry, made at once.
+
+    devstack's create_<service>_accounts, for every service.
+    """
+    if cloud.state.is_done('identity'):
+        return
+    began = time.monotonic()
+    provision.identity(cloud.conn, cloud.state.secrets)
+    cloud.state.mark_done('identity')
+    # Its token's catalog predates the endpoints just made.
+    cloud.reconnect()
+    progress.step('keystone: service users and catalog: %.1fs'
+                  % (time.monotonic() - began))

@@ -1,0 +1,224 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""What ``up`` and ``down`` do, as devstack's stack.sh and unstack.sh.
+
+``up`` runs a declared plan (:func:`up_plan`): steps, each naming the
+steps it waits for (devstack's ``async_runfunc`` and ``async_wait``).
+:func:`run_plan` starts each step as soon as those have finished.
+"""
+
+import concurrent.futures
+import dataclasses
+import os
+import shutil
+import time
+
+from localcloud import configs
+from localcloud import errors
+from localcloud import layout
+from localcloud.lib import database
+from localcloud.lib import glance
+from localcloud.lib import keystone
+from localcloud.lib import neutron
+from localcloud.lib import nova
+from localcloud.lib import placement
+from localcloud.lib import rpc_backend
+from localcloud.lib import tempest
+from localcloud import processes
+from localcloud import progress
+from localcloud import services as services_mod
+
+# The steps are mostly waits on subprocesses and APIs: as many threads as
+# the plan ever runs side by side.
+MAX_WORKERS = 16
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    name: str
+    actions: tuple    # functions of the cloud, called in turn
+    after: tuple = ()  # the names of the steps it waits for
+
+
+def start(name):
+    """An action: start the service ``name`` unless it runs healthy."""
+    def start_service(cloud):
+        cloud.processes.start(name)
+    return start_service
+
+
+def up_plan(cloud):
+    """The steps of ``up``, each after the steps it needs."""
+    computes = tuple(services_mod.compute_service(host)
+                     for host, _driver in cloud.compute_hosts)
+    nova_needs = ('keystone-accounts', 'rabbitmq', 'nova-db', 'nova-cell1')
+    return (
+        Step('mariadb', (database.start,)),
+        Step('epmd', (start('epmd'),)),
+        # RabbitMQ registers with epmd as it starts.
+        Step('rabbitmq', (start('rabbitmq'),), after=('epmd',)),
+        Step('databases', (database.create_databases,), after=('mariadb',)),
+        Step('keystone-db', (keystone.init_database,), after=('databases',)),
+        # The key repositories need no database: made beside its sync.
+        Step('keystone-fernet', (keystone.init_fernet_keys,)),
+        Step('keystone-credential', (keystone.init_credential_keys,)),
+        Step('keystone', (keystone.bootstrap, start('keystone')),
+             after=('keystone-db', 'keystone-fernet', 'keystone-credential')),
+        Step('keystone-accounts', (keystone.create_accounts,),
+             after=('keystone',)),
+        Step('placement', (placement.init, start('placement')),
+             after=('databases',)),
+        Step('glance', (glance.init, start('glance')), after=('databases',)),
+        Step('neutron', (neutron.init, start('neutron')),
+             after=('databases',)),
+        Step('nova-api-db', (nova.init_api_database,), after=('databases',)),
+        Step('nova-db', (nova.map_cell0, nova.init_databases),
+             after=('nova-api-db',)),
+        # cell1's mapping is needed by nothing above: made beside them.
+        Step('nova-cell1', (nova.create_cell1,), after=('nova-api-db',)),
+    ) + tuple(
+        Step(name, (start(name),), after=nova_needs)
+        for name in nova.CONTROL_SERVICES
+    ) + (
+        # A compute needs keystone's users and placement (and the
+        # conductor, which its health waits for), not neutron or glance;
+        # forgetting its previous run needs nova's API.
+        Step('computes-reset', (nova.reset_computes,),
+             after=('placement', 'nova-api')),
+    ) + tuple(
+        Step(name, (start(name),), after=('computes-reset',))
+        for name in computes
+    ) + (
+        # Flavors, image and tempest.conf need nova's API and glance, not
+        # the computes.
+        Step('workspace', (tempest.write_workspace,),
+             after=('glance', 'nova-api')),
+        Step('discover-hosts', (nova.discover_hosts,), after=computes),
+    )
+
+
+def check_plan(steps):
+    """ValueError unless each step waits only for steps declared before it.
+
+    (So that the plan has no cycle and names no step it lacks.)
+    """
+    seen = set()
+    for step in steps:
+        unknown = [name for name in step.after if name not in seen]
+        if unknown or step.name in seen:
+            raise ValueError(
+                'step %r of the plan waits for %s, which no earlier step is '
+                'named (or its name is taken): declare each step after the '
+                'steps it waits for, once.'
+                % (step.name, ', '.join(unknown) or 'nothing unknown'))
+        seen.add(step.name)
+
+
+def run_plan(steps, cloud, max_workers=MAX_WORKERS):
+    """Run ``steps``, each as soon as the steps it waits for are done.
+
+    After a failure no step starts; those running finish; then the failure
+    is raised.
+    """
+    check_plan(steps)
+    done, waiting, running = set(), list(steps), {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers) as pool:
+        while waiting or running:
+            for step in [s for s in waiting if done.issuperset(s.after)]:
+                waiting.remove(step)
+                running[pool.submit(_run_step, step, cloud)] = step
+            finished, _ = concurrent.futures.wait(
+                running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in finished:
+                future.result()
+                done.add(running.pop(future).name)
+
+
+def _run_step(step, cloud):
+    for action in step.actions:
+        action(cloud)
+
+
+def write_configs(cloud):
+    """Every service's files, supervisord's and clouds.yaml."""
+    paths = cloud.paths
+    for directory in (paths.etc, paths.logs, paths.run,
+                      paths.path('rabbitmq')):
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    for service in (database, rpc_backend, keystone, placement, glance,
+                    neutron, nova):
+        service.configure(cloud)
+    configs.write_private(paths.supervisor_conf,
+                          services_mod.supervisord_conf(paths,
+                                                        cloud.services))
+    configs.write_private(paths.clouds_yaml,
+                          configs.clouds_yaml(cloud.state.secrets))
+
+
+def up(cloud):
+    """Bring the cloud up, or what of it is not running; say what changed."""
+    wanted = [str(o) for o in cloud.nova_overrides]
+    if cloud.is_up():
+        record = cloud.state.load_record()
+        if record.get('nova_conf', []) != wanted:
+            raise errors.CloudError(
+                'the cloud in %s is up with --nova-conf %s; this asks '
+                'for %s. Run "python3 -m localcloud down" first.'
+                % (cloud.paths.state, record.get('nova_conf') or '(none)',
+                   wanted or '(none)'))
+        stopped = [s.name for s in cloud.services
+                   if not cloud.processes.running(s.name)]
+        if not stopped:
+            progress.step('the cloud in %s is already up: nothing changed'
+                          % cloud.paths.state)
+            return
+        progress.step('the cloud is up but these are not running: %s; '
+                      'starting them' % ', '.join(stopped))
+    began = time.monotonic()
+    if not cloud.supervisor.pid:
+        orphans = cloud.processes.kill_orphans()
+        if orphans:
+            progress.step('supervisord was gone; stopped what it had '
+                          'started: %s' % ', '.join(orphans))
+    cloud.state.save_record(ready=False, nova_conf=wanted)
+    write_configs(cloud)
+    if cloud.supervisor.start_daemon():
+        progress.step('supervisord started')
+    else:
+        cloud.supervisor.reload()
+    run_plan(up_plan(cloud), cloud)
+    cloud.state.save_record(ready=True, up_seconds=time.monotonic() - began,
+                            start_times=cloud.processes.start_times)
+    progress.step('the cloud is up in %.1fs; tempest workspace: %s'
+                  % (time.monotonic() - began, cloud.paths.workspace))
+
+
+def down(cloud, purge=False):
+    """Stop every process of the cloud; with ``purge``, remove its state."""
+    killed = cloud.processes.stop_all()
+    if killed:
+        progress.step('killed what did not stop: %s'
+                      % ', '.join(map(str, killed)))
+    listening = {name: port for name, port in layout.PORTS.items()
+                 if processes.port_open(port)}
+    if listening:
+        raise errors.CloudError('still listening after down: %s' % ', '.join(
+            '%s (%d)\n%s' % (name, port, processes.who_listens(port))
+            for name, port in listening.items()))
+    if os.path.exists(cloud.paths.cloud_record):
+        cloud.state.save_record(ready=False, processes={})
+    progress.step('every process of the cloud in %s is stopped'
+                  % cloud.paths.state)
+    if purge and os.path.exists(cloud.paths.state):
+        shutil.rmtree(cloud.paths.state)
+        progress.step('removed %s' % cloud.paths.state)

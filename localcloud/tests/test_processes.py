@@ -1,0 +1,185 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The processes' machinery: health probes, tails, starts, orphans."""
+
+import http.server
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+
+from localcloud import processes
+from localcloud import services
+from localcloud import state
+from localcloud import supervision
+from localcloud.tests import base
+
+SLEEP = shutil.which('sleep')
+
+
+class _StatusHandler(http.server.BaseHTTPRequestHandler):
+    """Answers GET /<status> with that status."""
+
+    def do_GET(self):
+        self.send_response(int(self.path.strip('/')))
+        self.send_header('Content-Length', '0')
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def closed_port():
+    """A loopback port nothing listens on (it was free a moment ago)."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class ProbeTest(base.TestCase):
+
+    def serve(self, handler=_StatusHandler):
+        server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        return server.server_address[1]
+
+    def test_http_health(self):
+        port = self.serve()
+        for status, healthy in ((200, True), (300, True), (404, True),
+                                (500, False), (503, False)):
+            self.assertEqual((healthy, 'HTTP %d' % status),
+                             processes.http_health(port, '/%d' % status))
+
+    def test_http_health_closed_port(self):
+        ok, seen = processes.http_health(closed_port(), '/')
+        self.assertFalse(ok)
+        self.assertIn('refused', seen.lower())
+
+    def test_http_health_of_a_port_that_does_not_speak_http(self):
+        with socket.socket() as listener:
+            listener.bind(('127.0.0.1', 0))
+            listener.listen()
+
+            def answer():
+                conn, _ = listener.accept()
+                with conn:
+                    conn.sendall(b'SSH-2.0-not-http\r\n')
+            threading.Thread(target=answer, daemon=True).start()
+            ok, _seen = processes.http_health(listener.getsockname()[1], '/')
+        self.assertFalse(ok)
+
+    def test_port_open(self):
+        port = self.serve()
+        self.assertTrue(processes.port_open(port))
+        self.assertFalse(processes.port_open(closed_port()))
+
+
+class TailTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.paths = self.make_layout()
+        os.makedirs(self.paths.logs)
+        self.log = self.paths.log('svc')
+
+    def test_missing_file(self):
+        self.assertEqual('(no log yet)', processes.tail(self.log, 5))
+
+    def test_fewer_lines_than_asked(self):
+        with open(self.log, 'w') as f:
+            f.write('one\ntwo\n')
+        self.assertEqual('one\ntwo\n', processes.tail(self.log, 30))
+
+    def test_last_lines(self):
+        with open(self.log, 'w') as f:
+            f.write(''.join('line %d\n' % i for i in range(100)) + 'last')
+        self.assertEqual('line 98\nline 99\nlast', processes.tail(self.log, 3))
+
+    def test_undecodable_bytes(self):
+        with open(self.log, 'wb') as f:
+            f.write(b'\xff\xfe bad\nok\n')
+        self.assertEqual('ok\n', processes.tail(self.log, 1))
+
+
+class ApiFailureTest(base.TestCase):
+
+    def test_one_short_line_with_the_kind_of_failure(self):
+        exc = ConnectionError('Unable to establish connection to '
+                              'http://127.0.0.1:25000/v3/auth/tokens:\n'
+                              + 'x' * 300)
+        line = processes.api_failure(exc)
+        self.assertTrue(line.startswith('ConnectionError: Unable to '))
+        self.assertNotIn('\n', line)
+        self.assertLessEqual(len(line), len('ConnectionError: ') + 100)
+
+    def test_a_short_message_is_kept_whole(self):
+        self.assertEqual('RuntimeError: down',
+                         processes.api_failure(RuntimeError('down')))
+
+
+class OrphanTest(base.TestCase):
+    """kill_orphans with real ``sleep`` processes in their own sessions."""
+
+    def setUp(self):
+        super().setUp()
+        self.paths = self.make_layout()
+        self.make_state_dirs(self.paths)
+        self.state = state.State(self.paths)
+        # No supervisord runs: what it started is what kill_orphans is for.
+        self.processes = processes.Processes(
+            self.paths, services.build(self.paths, base.COMPUTE_HOSTS),
+            supervision.Supervisor(self.paths), self.state, connection=None)
+
+    def sleeper(self, **env):
+        child = subprocess.Popen([SLEEP, '300'], start_new_session=True,
+                                 env=dict(os.environ, **env))
+        self.addCleanup(child.wait)
+        self.addCleanup(lambda: child.poll() is None and child.kill())
+        self.assertTrue(base.wait_for(
+            lambda: processes.cmdline(child.pid).startswith(SLEEP + '\0')),
+            'pid %d never became sleep 300' % child.pid)
+        return child
+
+    def remember(self, name, child):
+        self.state.remember_process(name, child.pid,
+                                    processes.cmdline(child.pid))
+
+    def test_recorded_ones_in_the_order_of_down_then_strays(self):
+        children = {name: self.sleeper()
+                    for name in ('mariadb', 'rabbitmq', 'nova-api')}
+        for name, child in children.items():
+            self.remember(name, child)
+        stray = self.sleeper(SUPERVISOR_SERVER_URL='unix://'
+                             + self.paths.supervisor_socket)
+        elsewhere = self.sleeper(SUPERVISOR_SERVER_URL='unix://'
+                                 + self.paths.supervisor_socket + '.other')
+        killed = self.processes.kill_orphans()
+        self.assertEqual(
+            ['%s (pid %d)' % (name, children[name].pid)
+             for name in ('nova-api', 'rabbitmq', 'mariadb')]
+            + ['%s (pid %d)' % (SLEEP, stray.pid)], killed)
+        for child in list(children.values()) + [stray]:
+            self.assertEqual(-signal.SIGKILL, child.wait(timeout=5))
+        self.assertIsNone(elsewhere.poll())
+
+    def test_a_pid_that_runs_something_else_now_is_left_alone(self):
+        other = self.sleeper()
+        self.state.remember_process('mariadb', other.pid,
+                                    '/usr/sbin/mariadbd\0--defaults-file=x')
+        self.assertEqual([], self.processes.kill_orphans())
+        self.assertIsNone(other.poll())

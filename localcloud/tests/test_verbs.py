@@ -1,0 +1,62 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""verbs.main() with every verb replaced: no cloud is started."""
+
+import argparse
+import os
+from unittest import mock
+
+import fixtures
+
+from localcloud import errors
+from localcloud.tests import base
+from localcloud import verbs
+
+
+class MainTest(base.TestCase):
+    """Arguments reach the verb; errors are one line and exit 1."""
+
+    def setUp(self):
+        super().setUp()
+        self.paths = self.make_layout()
+        self.out = self.capture()
+        self.verb = mock.Mock(return_value=7)
+        self.useFixture(fixtures.MockPatchObject(
+            verbs, 'VERBS', {'up': self.verb}))
+
+    def main(self, *nova_conf):
+        args = argparse.Namespace(verb='up', nova_conf=list(nova_conf))
+        return verbs.main(args, self.paths)
+
+    def test_override_error_is_exit_1_with_a_message(self):
+        self.assertEqual(1, self.main('host9:DEFAULT:debug=true'))
+        self.verb.assert_not_called()
+        message = self.out.getvalue()
+        self.assertIn('error: --nova-conf', message)
+        self.assertIn("'host9'", message)
+        self.assertIn('%s, %s' % base.HOSTS, message)
+
+    def test_overrides_reach_the_verb(self):
+        self.assertEqual(7, self.main('DEFAULT:debug=true',
+                                      'host2:DEFAULT:compute_driver=x.Y'))
+        made = self.verb.call_args[0][0]
+        self.assertEqual(['DEFAULT:debug=true',
+                          'host2:DEFAULT:compute_driver=x.Y'],
+                         [str(o) for o in made.nova_overrides])
+        self.assertEqual(self.paths, made.paths)
+
+    def test_cloud_error_is_exit_1_with_a_message(self):
+        self.verb.side_effect = errors.CloudError('port 1 is taken')
+        self.assertEqual(1, self.main())
+        self.assertIn('error: port 1 is taken', self.out.getvalue())
+        self.assertFalse(os.path.exists(self.paths.state))
