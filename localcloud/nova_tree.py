@@ -135,6 +135,13 @@ def base_tree(choice, venv):
     return choice.source or venv_site_packages(venv)
 
 
+def import_path(choice, state):
+    """Where nova's processes import nova from, or None for the venv's."""
+    if choice.patches:
+        return os.path.join(state, OVERLAY)
+    return choice.source
+
+
 def prepare(choice, venv, state):
     """Where nova's processes import nova from, or None for the venv's.
 
@@ -143,9 +150,9 @@ def prepare(choice, venv, state):
     applied, checked all together before anything replaces the overlay in
     use. NovaTreeError names the patch and the hunk that does not apply.
     """
+    overlay = import_path(choice, state)
     if not choice.patches:
-        return choice.source
-    overlay = os.path.join(state, OVERLAY)
+        return overlay
     scratch = overlay + '.new'
     shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(scratch, mode=0o700)

@@ -15,6 +15,7 @@ its health, stop them all in order, and kill what this cloud started and
 nothing watches any more.
 """
 
+import datetime
 import http.client
 import socket
 import subprocess
@@ -48,6 +49,9 @@ class Processes:
         self.state = state
         self.connection = connection
         self.start_times = {}
+        # When each was last started here (UTC seconds): nova's services
+        # count as healthy only once their record has news from after it.
+        self.started_at = {}
 
     def start(self, name):
         """Start one service unless it runs healthy; wait until it is."""
@@ -63,6 +67,7 @@ class Processes:
                 'process:\n%s\nStop that process, or run '
                 '"python3 -m localcloud down" if it is an earlier cloud.'
                 % (service.port, name, who_listens(service.port)))
+        self.started_at[name] = time.time()
         pid = self.supervisor.start(name)
         try:
             self.wait_healthy(service)
@@ -76,6 +81,9 @@ class Processes:
 
     def stop(self, name):
         self.supervisor.stop(name)
+
+    def stop_many(self, names):
+        self.supervisor.stop_many(names)
 
     def running(self, name):
         info = self.supervisor.all_info().get(name)
@@ -107,25 +115,27 @@ class Processes:
         """(healthy, what was seen) for one service."""
         if service.health == services_mod.HTTP:
             return http_health(service.port, service.health_path)
+        since = self.started_at.get(service.name)
         if service.health == services_mod.COMPUTE:
-            return self._compute_health(service.compute_host)
+            return self._compute_health(service.compute_host, since)
         if service.health == services_mod.NOVA_SERVICE:
-            return self._nova_service_health(service.name)
+            return self._nova_service_health(service.name, since)
         if port_open(service.port):
             return True, 'listening on %d' % service.port
         return False, 'port %d closed' % service.port
 
-    def _nova_service_health(self, binary):
+    def _nova_service_health(self, binary, since=None):
         try:
             found = list(self.connection().compute.services(binary=binary))
         except Exception as exc:  # noqa: any API failure means "not yet"
             return False, 'nova API: %s' % api_failure(exc)
         states = ['%s %s/%s' % (s.host, s.status, s.state) for s in found]
-        healthy = any(s.state == 'up' for s in found)
+        healthy = any(reports_since(s, since) for s in found)
         return healthy, ', '.join(states) or 'no service record yet'
 
-    def _compute_health(self, host):
-        """Up in nova, and its resource provider in placement."""
+    def _compute_health(self, host, since=None):
+        """Up in nova (since its start, if started here), and its resource
+        provider in placement."""
         try:
             conn = self.connection()
             found = list(conn.compute.services(binary='nova-compute',
@@ -135,10 +145,10 @@ class Processes:
                     'resource_providers']
         except Exception as exc:  # noqa: any API failure means "not yet"
             return False, 'API: %s' % api_failure(exc)
-        if not found or found[0].state != 'up':
+        if not found or not reports_since(found[0], since):
             return False, 'nova-compute on %s: %s' % (host, ', '.join(
-                '%s/%s' % (s.status, s.state) for s in found)
-                or 'no service record yet')
+                '%s/%s, last report %s' % (s.status, s.state, s.updated_at)
+                for s in found) or 'no service record yet')
         if not rps:
             return False, 'no resource provider named %s yet' % host
         return True, 'up, resource provider %s' % rps[0]['uuid']
@@ -177,6 +187,24 @@ class Processes:
             supervision.kill_group(pid)
             killed.append('%s (pid %d)' % (what, pid))
         return killed
+
+
+def reports_since(service, since):
+    """Whether nova lists ``service`` up, by a process started at or after
+    ``since`` (UTC seconds; None: any process).
+
+    A restarted service's record stays "up" from its previous run until
+    nova's service_down_time passes; its first report after the start tells
+    that the new process serves. A record with no report yet was made by
+    the process just started. The database keeps whole seconds.
+    """
+    if service.state != 'up':
+        return False
+    if since is None or not service.updated_at:
+        return True
+    reported = datetime.datetime.fromisoformat(service.updated_at.rstrip('Z'))
+    return reported.replace(tzinfo=datetime.timezone.utc).timestamp() >= int(
+        since)
 
 
 def cmdline(pid):

@@ -28,6 +28,8 @@ from localcloud import layout
 from localcloud import nova_tree
 from localcloud import overrides as overrides_mod
 from localcloud import progress
+from localcloud import provision
+from localcloud import stack
 
 REVERT_BUG_1825537 = os.path.join(layout.REPO_ROOT, 'localcloud', 'patches',
                                   'revert-bug-1825537.diff')
@@ -89,16 +91,26 @@ def table(rows):
         for row in cells)
 
 
-def run(make_cloud, run_tempest, shape, tempest_args=()):
+@dataclasses.dataclass(frozen=True)
+class CloudActions:
+    """What the proof does to a cloud (the stack's own, unless tests say)."""
+    up: object = stack.up
+    down: object = stack.down
+    leftovers: object = staticmethod(
+        lambda cloud: provision.leftovers(cloud.conn))
+
+
+def run(make_cloud, run_tempest, shape, before, tempest_args=(),
+        actions=CloudActions()):
     """Run every case on one cloud; 0 if each went as expected, else 1.
 
     ``make_cloud(nova_overrides, nova_choice)`` gives a cloud whose ``up``
     changes only what differs from the cloud that runs;
-    ``run_tempest(cloud, args)`` gives (exit code, output).
+    ``run_tempest(cloud, args)`` gives (exit code, output). ``before`` is
+    the cloud as it was: left down if it was down, else brought back.
     """
     hosts = (shape['source_host'], shape['destination_host'])
-    shipped = make_cloud((), nova_tree.NovaChoice())
-    brought_up_here = not shipped.is_up()
+    brought_up_here = not before.is_up()
     rows = []
     began = time.monotonic()
     try:
@@ -110,18 +122,18 @@ def run(make_cloud, run_tempest, shape, tempest_args=()):
                 [overrides_mod.parse_nova_override(text, hosts)
                  for text in case.nova_conf],
                 nova_tree.NovaChoice.from_args(patches=case.nova_patches))
-            cloud.up()
+            actions.up(cloud)
             returncode, output = run_tempest(cloud, list(tempest_args))
             matched, seen = judge(case, returncode, output,
-                                  cloud.leftovers())
+                                  actions.leftovers(cloud))
             rows.append((case.name, case.expected, seen,
                          time.monotonic() - case_began, matched))
     finally:
         if brought_up_here:
-            shipped.down()
-        elif rows:
-            progress.step('prove: back to the cloud as shipped')
-            shipped.up()
+            actions.down(before)
+        else:
+            progress.step('prove: back to the cloud as it was')
+            actions.up(before)
     print(table(rows))
     matched = sum(row[4] for row in rows)
     progress.step('prove: %d of %d cases as expected in %.1fs'

@@ -17,10 +17,8 @@ completes what is missing.
 """
 
 import openstack
-from openstack import exceptions as sdk_exc
 
 from localcloud import configs
-from localcloud import errors
 
 ADMIN = 'admin'
 # Every placement call here: resource providers, their traits, allocations.
@@ -105,34 +103,6 @@ def flavors_and_image(conn):
             name=IMAGE_NAME, disk_format='raw', container_format='bare',
             visibility='public', data=IMAGE_BYTES)
     return flavor_ids, image.id
-
-
-def compute_services(conn):
-    """{host: service} for every nova-compute service record."""
-    return {s.host: s for s in conn.compute.services(binary='nova-compute')}
-
-
-def forget_compute(conn, host):
-    """Delete a nova-compute's service record so that it can start again.
-
-    The compute node and resource provider go with it. nova's fake drivers
-    take a new node uuid each time they start; against the record of their
-    previous run they refuse to start ("No local node
-    identity found ...") or collide with the old compute node.
-    """
-    service = compute_services(conn).get(host)
-    if service is None:
-        return False
-    try:
-        conn.compute.delete_service(service)
-    except sdk_exc.ConflictException as exc:
-        raise errors.CloudError(
-            'cannot restart the fake compute %s: nova refuses to delete its '
-            'service record while servers are on it (%s). Delete those '
-            'servers (openstack server list --all-projects --host %s), or '
-            'start afresh with: python3 -m localcloud down --purge'
-            % (host, exc.details or exc, host))
-    return True
 
 
 def placement_get(conn, url):

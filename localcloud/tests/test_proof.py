@@ -14,6 +14,7 @@
 
 import os
 
+from localcloud import nova_tree
 from localcloud import proof
 from localcloud.tests import base
 
@@ -21,24 +22,21 @@ SHIPPED, NO_FAILING_DRIVER, BUG = proof.cases(base.SHAPE)
 
 
 class FakeCloud:
-    """Records what the proof asks of a cloud; no process is started."""
+    """What the proof asked of it; no process is started."""
 
-    def __init__(self, log, overrides, choice, up=True, left=()):
+    def __init__(self, log, overrides, choice, up=True):
         self.log, self.overrides, self.choice = log, overrides, choice
-        self.up_before, self.left = up, list(left)
+        self.up_before = up
 
     def is_up(self):
         return self.up_before
 
-    def up(self):
-        self.log.append(('up', tuple(map(str, self.overrides)),
-                         self.choice.patches))
 
-    def down(self):
-        self.log.append(('down',))
-
-    def leftovers(self):
-        return self.left
+def recorded(log, action):
+    def act(cloud):
+        log.append((action, tuple(map(str, cloud.overrides)),
+                    cloud.choice.patches))
+    return act
 
 
 class ProofTest(base.TestCase):
@@ -67,7 +65,7 @@ class ProofTest(base.TestCase):
             self.assertEqual(expected, proof.judge(case, rc, output, left),
                              (case.name, rc, output))
 
-    def run_proof(self, outputs, up=True):
+    def run_proof(self, outputs, up=True, left=()):
         log = []
         results = iter(outputs)
 
@@ -78,8 +76,13 @@ class ProofTest(base.TestCase):
             log.append(('tempest',))
             return next(results)
 
+        actions = proof.CloudActions(
+            up=recorded(log, 'up'), down=recorded(log, 'down'),
+            leftovers=lambda cloud: list(left))
         out = self.capture()
-        rc = proof.run(make_cloud, run_tempest, base.SHAPE)
+        rc = proof.run(make_cloud, run_tempest, base.SHAPE,
+                       make_cloud((), nova_tree.NovaChoice()),
+                       actions=actions)
         return rc, log, out.getvalue()
 
     def test_every_case_as_expected_passes_the_proof(self):
@@ -106,4 +109,12 @@ class ProofTest(base.TestCase):
         _rc, log, _out = self.run_proof([
             (0, ''), (1, proof.MISSING_DRIVER), (1, proof.BUG_1825537)],
             up=False)
-        self.assertEqual(('down',), log[-1])
+        self.assertEqual(('down', (), ()), log[-1])
+        self.assertNotIn(('up', (), ()), log[6:])
+
+    def test_leftovers_fail_a_case_that_went_as_expected(self):
+        rc, _log, out = self.run_proof([
+            (0, ''), (1, proof.MISSING_DRIVER), (1, proof.BUG_1825537)],
+            left=['flavor x'])
+        self.assertEqual(1, rc)
+        self.assertIn('left 1 things behind: flavor x', out)
