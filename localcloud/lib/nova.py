@@ -35,14 +35,10 @@ def _manage(cloud):
 
 
 def _nova_manage(cloud, step, *args, **kwargs):
-    """``nova-manage ARGS`` once per cloud (or each time, if ``step`` is
-    None), with the nova the services run, so that a source tree's own
-    migrations are the ones applied."""
+    """``nova-manage ARGS`` once per cloud, with the nova the services run,
+    so that a source tree's own migrations are the ones applied."""
     env = {'PYTHONPATH': services.nova_pythonpath(cloud.nova_path)}
-    if step is None:
-        cloud.manage(*_manage(cloud), *args, env=env, **kwargs)
-    else:
-        cloud.once(step, *_manage(cloud), *args, env=env, **kwargs)
+    cloud.once(step, *_manage(cloud), *args, env=env, **kwargs)
 
 
 def prepare(cloud):
@@ -122,5 +118,6 @@ def services_to_restart(cloud, record):
 
 
 def discover_hosts(cloud):
-    """Map the computes that registered into cell1."""
-    _nova_manage(cloud, None, 'cell_v2', 'discover_hosts')
+    """Map the computes into cell1, once: a restarted compute keeps its
+    node uuid, so its mapping holds."""
+    _nova_manage(cloud, 'nova-discover-hosts', 'cell_v2', 'discover_hosts')
