@@ -164,7 +164,9 @@ class Supervisor:
 
         supervisord gives every program SUPERVISOR_SERVER_URL, its own
         socket, and a daemon a program forks (RabbitMQ's ``epmd -daemon``)
-        inherits it outside the program's process group.
+        inherits it outside the program's process group. A program that
+        writes its title over its environment (neutron) is not found this
+        way: the record of what ``up`` started covers those.
         """
         mark = ('\0SUPERVISOR_SERVER_URL=unix://%s\0'
                 % self.paths.supervisor_socket).encode()
