@@ -94,6 +94,8 @@ class UvTest(base.TestCase):
         self.out = self.capture()
         self.run_logged = self.useFixture(fixtures.MockPatchObject(
             install, '_run_logged', side_effect=self.pip_download)).mock
+        self.find_spec = self.useFixture(fixtures.MockPatch(
+            'importlib.util.find_spec', return_value='a spec')).mock
         self.wheel_members = {'uv-0.9.1.data/scripts/uv': b'#!uv binary',
                               'uv-0.9.1.data/scripts/uvx': b'#!uvx',
                               'uv/__init__.py': b''}
@@ -114,7 +116,8 @@ class UvTest(base.TestCase):
             self.assertEqual(b'#!uv binary', binary.read())
         self.assertTrue(os.access(path, os.X_OK))
         cmd = self.run_logged.call_args[0][0]
-        self.assertEqual(['download', '--no-deps'], cmd[3:5])
+        self.assertEqual([sys.executable, '-m', 'pip', 'download',
+                          '--no-deps'], cmd[:5])
         self.assertEqual('uv', cmd[-1])
         self.assertEqual(layout.CONSTRAINTS, cmd[cmd.index('-c') + 1])
         self.assertEqual(path, install.ensure_uv(self.home, mock.Mock()))
@@ -136,8 +139,7 @@ class UvTest(base.TestCase):
                       self.out.getvalue())
 
     def test_without_pip_a_scratch_venv_gives_one(self):
-        self.useFixture(fixtures.MockPatch(
-            'importlib.util.find_spec', return_value=None))
+        self.find_spec.return_value = None
         install.ensure_uv(self.home, mock.Mock())
         make_venv, download = [c[0][0] for c in
                                self.run_logged.call_args_list]
