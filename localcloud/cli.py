@@ -29,6 +29,17 @@ from localcloud import progress
 VERBS_THAT_INSTALL = ('up', 'run', 'prove', 'bench')
 
 
+def add_location_options(parser, default):
+    parser.add_argument(
+        '--home', default=default,
+        help='where the venv and the default state directory live '
+             '(default: %s)' % layout.DEFAULT_HOME)
+    parser.add_argument(
+        '--state-dir', default=default,
+        help='configuration, databases, logs, pids, secrets and the tempest '
+             'workspace (default: HOME/state)')
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog='python3 -m localcloud',
@@ -36,14 +47,7 @@ def build_parser():
                     'glance, neutron, nova with two fake computes) for '
                     'running resize_tempest_plugin. Everything listens on '
                     '127.0.0.1.')
-    parser.add_argument(
-        '--home', default=None,
-        help='where the venv and the default state directory live '
-             '(default: %s)' % layout.DEFAULT_HOME)
-    parser.add_argument(
-        '--state-dir', default=None,
-        help='configuration, databases, logs, pids, secrets and the tempest '
-             'workspace (default: HOME/state)')
+    add_location_options(parser, default=None)
     verbs = parser.add_subparsers(dest='verb', required=True, metavar='VERB')
 
     def add_shape_options(sub):
@@ -118,6 +122,10 @@ def build_parser():
     bench.add_argument('--nova-test', action='store_true',
                        help="also time nova's own in-process test of the "
                             'same bug (test_bug_1825537) from the venv')
+    # Accepted after the verb too (where they win); SUPPRESS keeps a verb
+    # from resetting what was given before it.
+    for sub in verbs.choices.values():
+        add_location_options(sub, default=argparse.SUPPRESS)
     return parser
 
 

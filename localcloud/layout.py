@@ -61,14 +61,17 @@ PORTS = {name: port + PORT_OFFSET for name, port in BASE_PORTS.items()}
 
 # The Python packages the venv gets, each pinned by constraints.txt; the
 # plugin itself is installed from the repository so tempest discovers it.
+# pip too: uv makes venvs without it.
 PYTHON_PACKAGES = (
     'nova', 'openstack-placement', 'keystone', 'glance', 'neutron',
-    'tempest', 'openstacksdk', 'PyMySQL', 'waitress', 'supervisor',
+    'tempest', 'openstacksdk', 'PyMySQL', 'waitress', 'supervisor', 'pip',
 )
 DEBIAN_PACKAGES = ('mariadb-server', 'rabbitmq-server')
 # The servers the cloud runs from those packages.
 MARIADBD = '/usr/sbin/mariadbd'
 RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server'
+# Debian's python3 has neither pip nor ensurepip (venv's pip) without it.
+DEBIAN_PYTHON_VENV = 'python3-venv'
 
 
 def read_cloud_shape():

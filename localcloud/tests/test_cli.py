@@ -56,6 +56,27 @@ class ParserTest(base.TestCase):
                           args.lines))
         self.assertTrue(parse('down', '--purge').purge)
 
+    def test_home_and_state_dir_after_any_verb(self):
+        for verb in ('up', 'run', 'status', 'down', 'logs', 'bench'):
+            for argv in ((verb, '--home', '/h', '--state-dir', '/s'),
+                         ('--home', '/h', verb, '--state-dir', '/s'),
+                         ('--home', '/x', '--state-dir', '/y', verb,
+                          '--home', '/h', '--state-dir', '/s')):
+                args = parse(*argv)
+                self.assertEqual((verb, '/h', '/s'),
+                                 (args.verb, args.home, args.state_dir),
+                                 argv)
+            self.assertEqual((None, None), (parse(verb).home,
+                                            parse(verb).state_dir))
+
+    def test_run_options_after_the_verb_are_not_tempests(self):
+        args = parse('run', '--state-dir', '/s', '--keep', '--',
+                     '--state-dir', 'x')
+        self.assertEqual('/s', args.state_dir)
+        self.assertTrue(args.keep)
+        self.assertEqual(['--state-dir', 'x'],
+                         [a for a in args.tempest_args if a != '--'])
+
     def test_unknown_or_missing_verb_fails(self):
         err = self.capture('stderr')
         for argv in (['frobnicate'], []):
@@ -93,6 +114,12 @@ class MainTest(base.TestCase):
         self.assertEqual(0, self.exit_code('down', '--purge'))
         self.assertEqual(1, self.exit_code('logs'))
         self.assertEqual(2, self.out.getvalue().count('no cloud here'))
+
+    def test_home_after_the_verb_is_the_one_used(self):
+        self.assertEqual(1, self.assertRaises(
+            SystemExit, cli.main, ['status', '--home', self.paths.home]).code)
+        self.assertIn('no cloud here: %s has no venv' % self.paths.home,
+                      self.out.getvalue())
 
     def test_install_failure_is_exit_1(self):
         self.ensure.side_effect = install.InstallError('needs root')
