@@ -325,11 +325,14 @@ class ScenarioTest(test.BaseTestCase):
     def fail_with_evidence(self, message, scene):
         self.fail('%s\n%s' % (message, self.evidence(scene)))
 
-    def check_placement(self, scene, judge):
-        """Fail with ``judge``'s verdict on placement, if it has one."""
-        verdict = judge(scene, self.snapshot(scene))
+    def check_verdict(self, scene, verdict):
+        """Fail with ``verdict`` and the evidence, if there is a verdict."""
         if verdict:
             self.fail_with_evidence(verdict, scene)
+
+    def check_placement(self, scene, judge):
+        """Fail with ``judge``'s verdict on placement, if it has one."""
+        self.check_verdict(scene, judge(scene, self.snapshot(scene)))
 
     def check_host(self, scene, server, host, why):
         if server.compute_host != host:

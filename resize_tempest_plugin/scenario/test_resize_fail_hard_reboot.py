@@ -31,7 +31,9 @@ class HardRebootAfterResizeFailTest(base.ScenarioTest):
        flavors that require them (see ResizeFailOnDestinationTest).
     2. As the primary (member) user, boot on the source.
     3. As the primary user, resize; the resize fails on the destination
-       (migration ``error``, server ERROR there, with the fault).
+       (migration ``error``, server ERROR there, with the fault), leaving
+       the new flavor's allocations there (a nova without the fix for bug
+       1825537 fails here, naming it).
     4. As the primary user, hard reboot the server; wait for ACTIVE, on the
        destination.
     5. Check placement: the new flavor's allocations stay on the
@@ -57,6 +59,7 @@ class HardRebootAfterResizeFailTest(base.ScenarioTest):
         # 3. The resize fails on the destination.
         self.conn.compute.resize_server(scene.server_id, new_flavor.id)
         scene = self.wait_for_failure_on_destination(scene)
+        self.check_placement(scene, verdicts.judge_after_failure)
 
         # 4. Hard reboot as the owner: ACTIVE again, on the destination.
         self.conn.compute.reboot_server(scene.server_id, 'HARD')
@@ -68,9 +71,8 @@ class HardRebootAfterResizeFailTest(base.ScenarioTest):
         self.check_placement(scene, verdicts.judge_after_hard_reboot)
 
         # 6. The flavor the server reports.
-        verdict = verdicts.judge_reported_flavor(scene, server.flavor)
-        if verdict:
-            self.fail_with_evidence(verdict, scene)
+        self.check_verdict(
+            scene, verdicts.judge_reported_flavor(scene, server.flavor))
 
         # 7. Delete; nothing may remain for either consumer.
         self.delete_server(scene)

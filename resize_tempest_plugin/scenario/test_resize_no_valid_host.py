@@ -67,10 +67,8 @@ class ResizeNoValidHostTest(base.ScenarioTest):
             self.fail_with_evidence(
                 'The server has a fault, %r; expected none: nova shows a '
                 'fault only on a server in ERROR.' % server.fault, scene)
-        verdict = verdicts.judge_no_valid_host_events(
-            self.actions(scene.server_id))
-        if verdict:
-            self.fail_with_evidence(verdict, scene)
+        self.check_verdict(scene, verdicts.judge_no_valid_host_events(
+            self.actions(scene.server_id)))
 
         # 5. Placement: nothing moved.
         self.check_placement(scene, verdicts.judge_no_valid_host)
