@@ -149,13 +149,19 @@ def action_summary(action):
         'request_id': action.request_id,
         'start_time': action.start_time,
         'message': action.message,
-        'events': [
-            {'event': event.event,
-             'result': event.result,
-             'host': event.host,
-             'start_time': event.start_time,
-             'finish_time': event.finish_time,
-             'details': getattr(event, 'details', None),
-             'traceback': nova_frames(event.traceback)}
-            for event in (action.events or [])],
+        'events': [_event_summary(event) for event in (action.events or [])],
     }
+
+
+def _event_summary(event):
+    """An event's fields; its details and traceback only when it has them."""
+    summary = {'event': event.event, 'result': event.result,
+               'host': event.host, 'start_time': event.start_time,
+               'finish_time': event.finish_time}
+    # From compute microversion 2.84 an event has details (the error).
+    details = getattr(event, 'details', None)
+    if details:
+        summary['details'] = details
+    if event.traceback:
+        summary['traceback'] = nova_frames(event.traceback)
+    return summary

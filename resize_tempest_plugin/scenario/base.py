@@ -287,6 +287,7 @@ class ScenarioTest(test.BaseTestCase):
 
     def evidence(self, scene):
         """Everything a reader needs to tell why the scenario failed."""
+        scene = self._with_migration(scene)
         consumers = (scene.server_id, scene.migration_id)
         probes = [
             ('server (admin view)',
@@ -319,6 +320,16 @@ class ScenarioTest(test.BaseTestCase):
                         self.placement.provider_allocations(rp),
                         consumers)}))
         return evidence.render(evidence.gather(probes))
+
+    def _with_migration(self, scene):
+        """The scene with its migration, which a failed wait may not know."""
+        if scene.migration_id or not scene.server_id:
+            return scene
+        try:
+            migration = self.migration(scene)
+        except sdk_exc.SDKException:
+            return scene  # the evidence's own probe of it says why
+        return scene._replace(migration_id=migration and migration.uuid)
 
     # Checks ----------------------------------------------------------------
 

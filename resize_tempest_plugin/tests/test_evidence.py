@@ -101,3 +101,15 @@ class TestEvidence(base.TestCase):
         self.assertEqual('Virtual Interface', summary['events'][0]['details'])
         self.assertEqual(evidence.nova_frames(NOVA_TRACEBACK),
                          summary['events'][0]['traceback'])
+
+    def test_a_successful_event_has_no_details_nor_traceback(self):
+        event = types.SimpleNamespace(
+            event='compute_prep_resize', result='Success', host='host2',
+            start_time='t0', finish_time='t1', details=None, traceback=None)
+        action = types.SimpleNamespace(
+            action='resize', request_id='req-123', start_time='t0',
+            message=None, events=[event])
+        self.assertEqual(
+            [{'event': 'compute_prep_resize', 'result': 'Success',
+              'host': 'host2', 'start_time': 't0', 'finish_time': 't1'}],
+            evidence.action_summary(action)['events'])
