@@ -35,6 +35,10 @@ REVERT_BUG_1825537 = os.path.join(layout.REPO_ROOT, 'localcloud', 'patches',
                                   'revert-bug-1825537.diff')
 MISSING_DRIVER = 'not running fake.FakeFinishMigrationFailDriver'
 BUG_1825537 = 'This is nova bug 1825537'
+# Before each line of a case's tempest output: its failures are the
+# proof's material, not failures of the run (.ci/run counts lines that
+# start with " - Failed:").
+OUTPUT_PREFIX = '  | '
 
 
 @dataclasses.dataclass(frozen=True)
