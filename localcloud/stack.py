@@ -91,10 +91,10 @@ def up_plan(cloud):
         Step(name, (start(name),), after=nova_needs)
         for name in nova.CONTROL_SERVICES
     ) + tuple(
-        # A compute needs keystone's users and placement (and the
-        # conductor, which its health waits for), not neutron or glance;
-        # its health is read through nova's API.
-        Step(name, (start(name),), after=('placement', 'nova-api'))
+        # A compute needs keystone's users, placement and the conductor
+        # (it waits for it by itself), not neutron or glance; it starts
+        # beside nova's API, through which its health is read.
+        Step(name, (start(name),), after=('placement',) + nova_needs)
         for name in computes
     ) + (
         # Flavors, image and tempest.conf need nova's API and glance, not

@@ -67,7 +67,9 @@ NEEDS = (
        for need in ('identity', 'start rabbitmq', 'manage nova-manage db sync',
                     'manage nova-manage cell_v2 create_cell')]
     + [(need, 'start ' + name) for name in COMPUTES
-       for need in ('start placement', 'start nova-api')]
+       for need in ('start placement', 'identity', 'start rabbitmq',
+                    'manage nova-manage db sync',
+                    'manage nova-manage cell_v2 create_cell')]
     + [('start ' + name, 'manage nova-manage cell_v2 discover_hosts')
        for name in COMPUTES])
 
