@@ -14,10 +14,11 @@
 users and the catalog in keystone, the flavors and the image tempest.conf
 names. Every step is idempotent, so ``up`` after a half-finished ``up``
 completes what is missing.
-"""
 
-import openstack
-from openstack import exceptions as sdk_exc
+openstacksdk is imported by the functions that call it: it takes about a
+second to import, which ``down``, ``logs`` and ``status`` of a stopped cloud
+need not wait for.
+"""
 
 from localcloud import configs
 from localcloud import errors
@@ -36,7 +37,8 @@ FLAVORS = {
 
 
 def admin_connection(secrets):
-    return openstack.connection.Connection(
+    from openstack import connection  # see the module's docstring
+    return connection.Connection(
         auth_url=configs.url('keystone', '/v3'),
         username=ADMIN, password=secrets[ADMIN], project_name=ADMIN,
         user_domain_name='Default', project_domain_name='Default',
@@ -120,6 +122,7 @@ def forget_compute(conn, host):
     previous run they refuse to start ("No local node
     identity found ...") or collide with the old compute node.
     """
+    from openstack import exceptions as sdk_exc  # see the module's docstring
     service = compute_services(conn).get(host)
     if service is None:
         return False
