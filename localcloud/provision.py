@@ -14,9 +14,11 @@
 users and the catalog in keystone, the flavors and the image tempest.conf
 names. Every step is idempotent, so ``up`` after a half-finished ``up``
 completes what is missing.
-"""
 
-import openstack
+openstacksdk is imported by the functions that call it: it takes about a
+second to import, which ``down``, ``logs`` and ``status`` of a stopped cloud
+need not wait for.
+"""
 
 from localcloud import configs
 
@@ -34,7 +36,8 @@ FLAVORS = {
 
 
 def admin_connection(secrets):
-    return openstack.connection.Connection(
+    from openstack import connection  # see the module's docstring
+    return connection.Connection(
         auth_url=configs.url('keystone', '/v3'),
         username=ADMIN, password=secrets[ADMIN], project_name=ADMIN,
         user_domain_name='Default', project_domain_name='Default',

@@ -94,7 +94,9 @@ def build(paths, compute_hosts, nova_path=None):
             ('RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS',
              '-kernel inet_dist_use_interface {127,0,0,1} '
              '+S 1:1 +A 4 +sbwt none +sbwtdcpu none +sbwtdio none'),
-        ), port=layout.PORTS['rabbitmq']),
+        ), port=layout.PORTS['rabbitmq'],
+            # An Erlang VM's boot: 10 to 30 s on a busy two-core machine.
+            start_timeout=60),
     ]
     for name, module, env in (
             ('keystone', 'keystone.wsgi.api', 'OS_KEYSTONE_CONFIG_DIR'),

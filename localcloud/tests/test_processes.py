@@ -19,7 +19,11 @@ import signal
 import socket
 import subprocess
 import threading
+from unittest import mock
 
+import fixtures
+
+from localcloud import errors
 from localcloud import processes
 from localcloud import services
 from localcloud import state
@@ -183,3 +187,68 @@ class OrphanTest(base.TestCase):
                                     '/usr/sbin/mariadbd\0--defaults-file=x')
         self.assertEqual([], self.processes.kill_orphans())
         self.assertIsNone(other.poll())
+
+
+class FakeTime:
+    """time.monotonic and time.sleep, on a clock that only sleep moves."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+class WaitHealthyTest(base.TestCase):
+    """Each service is judged as its description says, within its time."""
+
+    def setUp(self):
+        super().setUp()
+        self.paths = self.make_layout()
+        self.make_state_dirs(self.paths)
+        self.supervisor = base.FakeSupervisor([])
+        self.supervisor.start_daemon()
+        self.conn = mock.Mock()
+        self.services = services.build(self.paths, base.COMPUTE_HOSTS)
+
+    def processes(self, *extra):
+        return processes.Processes(
+            self.paths, self.services + list(extra), self.supervisor,
+            state.State(self.paths), lambda: self.conn)
+
+    def test_not_healthy_within_its_own_start_timeout(self):
+        clock = FakeTime()
+        self.useFixture(fixtures.MockPatchObject(processes, 'time', clock))
+        never = services.Service('never', ('true',), port=closed_port(),
+                                 start_timeout=7)
+        self.supervisor.start('never')
+        with open(self.paths.log('never'), 'w') as log:
+            log.write('listening soon\n')
+        error = self.assertRaises(errors.CloudError,
+                                  self.processes(never).wait_healthy, never)
+        self.assertEqual(7, round(clock.now))
+        self.assertIn('never not healthy within 7s (last seen: port %d '
+                      'closed)' % never.port, str(error))
+        self.assertIn('listening soon', str(error))
+
+    def test_exited_while_starting(self):
+        gone = services.Service('gone', ('true',), port=closed_port())
+        error = self.assertRaises(errors.CloudError,
+                                  self.processes(gone).wait_healthy, gone)
+        self.assertIn('gone exited while starting', str(error))
+
+    def test_conductor_and_scheduler_through_nova_api(self):
+        self.conn.compute.services.return_value = [
+            mock.Mock(host='controller', status='enabled', state='down')]
+        for name in ('nova-conductor', 'nova-scheduler'):
+            service = self.processes().by_name[name]
+            self.assertEqual((False, 'controller enabled/down'),
+                             self.processes().health(service))
+            self.conn.compute.services.assert_called_with(binary=name)
+        self.conn.compute.services.side_effect = ConnectionError('refused')
+        self.assertEqual(
+            (False, 'nova API: ConnectionError: refused'),
+            self.processes().health(service))

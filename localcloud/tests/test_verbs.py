@@ -10,15 +10,18 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""verbs.main() with every verb replaced: no cloud is started."""
+"""The verbs' entry point; no cloud is started."""
 
 import argparse
 import os
+import subprocess
+import sys
 from unittest import mock
 
 import fixtures
 
 from localcloud import errors
+from localcloud import layout
 from localcloud.tests import base
 from localcloud import state
 from localcloud import verbs
@@ -78,3 +81,15 @@ class MainTest(base.TestCase):
         self.assertEqual(1, self.main())
         self.assertIn('error: port 1 is taken', self.out.getvalue())
         self.assertFalse(os.path.exists(self.paths.state))
+
+
+class ImportTest(base.TestCase):
+
+    def test_the_verbs_do_not_import_openstacksdk(self):
+        # It takes about a second: down, logs and status need no API.
+        imported = subprocess.run(
+            [sys.executable, '-c', 'import sys, localcloud.verbs; '
+             'print(sorted(m for m in sys.modules '
+             'if m.split(".")[0] == "openstack"))'],
+            cwd=layout.REPO_ROOT, capture_output=True, text=True, check=True)
+        self.assertEqual('[]', imported.stdout.strip())
