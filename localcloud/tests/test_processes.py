@@ -240,6 +240,23 @@ class WaitHealthyTest(base.TestCase):
                                   self.processes(gone).wait_healthy, gone)
         self.assertIn('gone exited while starting', str(error))
 
+    def test_a_restarted_nova_service_counts_from_its_first_report(self):
+        started = 1764615600.0  # 2025-12-01T19:00:00Z
+
+        def record(updated_at, state='up'):
+            return mock.Mock(state=state, updated_at=updated_at)
+
+        for seen, since, healthy in (
+                (record('2025-12-01T18:59:59.000000'), started, False),
+                (record('2025-12-01T19:00:00.000000'), started + 0.7, True),
+                (record('2025-12-01T19:00:05.000000'), started, True),
+                (record(None), started, True),  # made by the new process
+                (record('2025-12-01T18:59:59.000000'), None, True),
+                (record('2025-12-01T19:00:05.000000', 'down'), started,
+                 False)):
+            self.assertEqual(healthy, processes.reports_since(seen, since),
+                             (seen.updated_at, seen.state, since))
+
     def test_conductor_and_scheduler_through_nova_api(self):
         self.conn.compute.services.return_value = [
             mock.Mock(host='controller', status='enabled', state='down')]
@@ -252,3 +269,67 @@ class WaitHealthyTest(base.TestCase):
         self.assertEqual(
             (False, 'nova API: ConnectionError: refused'),
             self.processes().health(service))
+
+
+class ExitingSupervisor(base.FakeSupervisor):
+    """A program that exits at its first ``exits`` starts, its log saying
+    ``why``."""
+
+    def __init__(self, paths, exits, why):
+        super().__init__([])
+        self.paths, self.exits, self.why = paths, exits, why
+        self.starts = 0
+
+    def start(self, name):
+        pid = super().start(name)
+        self.starts += 1
+        if self.starts <= self.exits:
+            self.programs[name] = ('EXITED', pid)
+            with open(self.paths.log(name), 'a') as log:
+                log.write('Traceback (most recent call last):\n%s\n'
+                          % self.why)
+        return pid
+
+
+class StartupRaceTest(base.TestCase):
+    """nova's start-up race gets one more start; nothing else does."""
+
+    def setUp(self):
+        super().setUp()
+        self.paths = self.make_layout()
+        self.make_state_dirs(self.paths)
+        self.useFixture(fixtures.MockPatchObject(
+            processes.Processes, 'health',
+            lambda _self, service: (True, 'stand-in')))
+        self.out = self.capture()
+
+    def start(self, exits, why=processes.STARTUP_RACE):
+        supervisor = ExitingSupervisor(self.paths, exits, why)
+        supervisor.start_daemon()
+        compute = services.build(self.paths, base.COMPUTE_HOSTS)[-1]
+        procs = processes.Processes(self.paths, [compute], supervisor,
+                                    state.State(self.paths), mock.Mock())
+        return supervisor, procs, compute.name
+
+    def test_the_race_is_started_once_more(self):
+        supervisor, procs, name = self.start(exits=1)
+        procs.start(name)
+        self.assertEqual(2, supervisor.starts)
+        self.assertIn('%s exited while starting, on a race inside nova'
+                      % name, self.out.getvalue())
+        self.assertIn('%s healthy' % name, self.out.getvalue())
+
+    def test_the_race_twice_is_an_error(self):
+        supervisor, procs, name = self.start(exits=2)
+        error = self.assertRaises(processes.ExitedWhileStarting,
+                                  procs.start, name)
+        self.assertEqual(2, supervisor.starts)
+        self.assertIn(processes.STARTUP_RACE, str(error))
+
+    def test_any_other_exit_is_an_error_at_once(self):
+        supervisor, procs, name = self.start(
+            exits=1, why='ImportError: cannot import name x')
+        error = self.assertRaises(processes.ExitedWhileStarting,
+                                  procs.start, name)
+        self.assertEqual(1, supervisor.starts)
+        self.assertIn('ImportError: cannot import name x', str(error))
