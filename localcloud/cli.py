@@ -80,7 +80,10 @@ def build_parser():
                     "tempest's status")
     add_shape_options(run)
     run.add_argument('--keep', action='store_true',
-                     help='leave the cloud up after the run')
+                     help='leave the cloud up after the run, as the run '
+                          'made it (without it, a cloud that was up is '
+                          'brought back as it was, and one that was down '
+                          'goes down)')
     run.add_argument('tempest_args', nargs=argparse.REMAINDER,
                      help='extra arguments for tempest run (after --)')
 

@@ -77,8 +77,10 @@ def _up(cloud, args):
 
 
 def _run(cloud, args):
-    # A cloud that was up before this run is left as it was found.
-    brought_up_here = not cloud.is_up()
+    # A cloud that was up before this run is left as it was found: with the
+    # nova it ran, should this run ask for another.
+    found = recorded_cloud(cloud.paths)
+    brought_up_here = not found.is_up()
     try:
         stack.up(cloud)
         status, _output = run_tempest(cloud, args.tempest_args)
@@ -91,8 +93,11 @@ def _run(cloud, args):
                       'custom trait, allocation, project or user')
         return status
     finally:
-        if brought_up_here and not args.keep:
-            stack.down(cloud)
+        if not args.keep:
+            if brought_up_here:
+                stack.down(cloud)
+            else:
+                stack.up(found)
 
 
 def run_tempest(cloud, extra, prefix=''):
