@@ -45,8 +45,10 @@ class NovaTreeError(errors.CloudError):
 
 @dataclasses.dataclass(frozen=True)
 class NovaChoice:
-    """Which nova: ``source`` (a tree's path) or None for the venv's, and
-    the patches applied to it, in order."""
+    """Which nova: a tree (``source``, None for the venv's) and patches.
+
+    The patches are applied to it in order.
+    """
 
     source: str = None
     patches: tuple = ()

@@ -153,8 +153,10 @@ class Processes:
         return healthy, ', '.join(states) or 'no service record yet'
 
     def _compute_health(self, host, since=None):
-        """Up in nova (since its start, if started here), and its resource
-        provider in placement."""
+        """Up in nova, and its resource provider in placement.
+
+        Up since its start, if it was started here.
+        """
         try:
             conn = self.connection()
             found = list(conn.compute.services(binary='nova-compute',
@@ -209,8 +211,10 @@ class Processes:
 
 
 def reports_since(service, since):
-    """Whether nova lists ``service`` up, by a process started at or after
-    ``since`` (UTC seconds; None: any process).
+    """Whether nova lists ``service`` up, as reported since ``since``.
+
+    ``since``: when the process was started, in UTC seconds; None: any
+    process.
 
     A restarted service's record stays "up" from its previous run until
     nova's service_down_time passes; its first report after the start tells

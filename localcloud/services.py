@@ -59,15 +59,20 @@ def _api(paths, name, module, config_env, pythonpath=layout.REPO_ROOT):
 
 
 def nova_pythonpath(nova_path):
-    """nova's processes import nova from ``nova_path`` first, if given
-    (:mod:`localcloud.nova_tree`); localcloud's own modules always."""
+    """The PYTHONPATH of nova's processes.
+
+    ``nova_path`` first, if given (:mod:`localcloud.nova_tree`); localcloud's
+    own modules always.
+    """
     return ':'.join(p for p in (nova_path, layout.REPO_ROOT) if p)
 
 
 def build(paths, compute_hosts, nova_path=None):
-    """Every service, in start order. ``compute_hosts``: (host, driver);
-    ``nova_path``: where nova's services import nova from, None for the
-    venv's."""
+    """Every service, in start order.
+
+    ``compute_hosts``: (host, driver); ``nova_path``: where nova's services
+    import nova from, None for the venv's.
+    """
     etc = paths.etc
     rabbit = paths.path('rabbitmq')
     services = [

@@ -26,7 +26,6 @@ import time
 from localcloud import configs
 from localcloud import errors
 from localcloud import layout
-from localcloud import nova_tree
 from localcloud.lib import database
 from localcloud.lib import glance
 from localcloud.lib import keystone
@@ -35,6 +34,7 @@ from localcloud.lib import nova
 from localcloud.lib import placement
 from localcloud.lib import rpc_backend
 from localcloud.lib import tempest
+from localcloud import nova_tree
 from localcloud import processes
 from localcloud import progress
 from localcloud import services as services_mod
@@ -215,8 +215,10 @@ def up(cloud):
 
 
 def restart_nova(cloud):
-    """Restart every nova service with the nova chosen at ``up``, rebuilt
-    (a source tree's edits, its patches applied again)."""
+    """Restart every nova service with the nova chosen at ``up``, rebuilt.
+
+    A source tree's edits become live; its patches are applied again.
+    """
     nova.prepare(cloud)
     names = services_mod.nova_services(cloud.services)
     progress.step('restarting %s for %s' % (', '.join(names),

@@ -101,8 +101,10 @@ def _run(cloud, args):
 
 
 def run_tempest(cloud, extra, prefix=''):
-    """``tempest run`` in the workspace, shown as it goes, each line after
-    ``prefix``: (rc, output)."""
+    """``tempest run`` in the workspace: (rc, output).
+
+    Its output is shown as it goes, each line after ``prefix``.
+    """
     extra = [a for a in extra if a != '--']
     cmd = [cloud.paths.bin('tempest'), 'run', '--regex',
            cloud.tempest_options['test_regex']] + extra

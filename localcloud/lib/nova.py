@@ -35,21 +35,24 @@ def _manage(cloud):
 
 
 def _nova_manage(cloud, step, *args, **kwargs):
-    """``nova-manage ARGS`` once per cloud, with the nova the services run,
-    so that a source tree's own migrations are the ones applied."""
+    """``nova-manage ARGS`` once per cloud, with the services' nova.
+
+    So that a source tree's own migrations are the ones applied.
+    """
     env = {'PYTHONPATH': services.nova_pythonpath(cloud.nova_path)}
     cloud.once(step, *_manage(cloud), *args, env=env, **kwargs)
 
 
 def prepare(cloud):
-    """Build the nova the services import (an overlay with the patches),
-    before any of them starts."""
+    """Build the nova the services import, before any of them starts.
+
+    With patches, that is an overlay in the state directory.
+    """
     nova_tree.prepare(cloud.nova_choice, cloud.paths.venv, cloud.paths.state)
 
 
 def configure(cloud):
-    """nova.conf, its api-paste.ini, each compute host's own file and node
-    identity."""
+    """nova.conf, its api-paste.ini, each compute's own file and node."""
     etc = os.path.join(cloud.paths.etc, 'nova')
     configs.write_ini(os.path.join(etc, 'nova.conf'), configs.nova_conf(
         cloud.paths, cloud.state.secrets, cloud.nova_overrides))
@@ -97,9 +100,11 @@ def create_cell1(cloud):
 
 
 def services_to_restart(cloud, record):
-    """The nova services whose code or configuration differs from the
-    running cloud's ``record``: every one for another nova or a global
-    --nova-conf, one compute for its own --nova-conf."""
+    """The nova services whose code or options differ from ``record``'s.
+
+    Every one for another nova or a global --nova-conf; one compute for its
+    own --nova-conf.
+    """
     everything = services.nova_services(cloud.services)
     if record.get('nova') != cloud.nova_choice.as_record():
         return everything
@@ -118,6 +123,8 @@ def services_to_restart(cloud, record):
 
 
 def discover_hosts(cloud):
-    """Map the computes into cell1, once: a restarted compute keeps its
-    node uuid, so its mapping holds."""
+    """Map the computes into cell1, once.
+
+    A restarted compute keeps its node uuid, so its mapping holds.
+    """
     _nova_manage(cloud, 'nova-discover-hosts', 'cell_v2', 'discover_hosts')

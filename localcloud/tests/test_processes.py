@@ -272,8 +272,10 @@ class WaitHealthyTest(base.TestCase):
 
 
 class ExitingSupervisor(base.FakeSupervisor):
-    """A program that exits at its first ``exits`` starts, its log saying
-    ``why``."""
+    """A program that exits at its first ``exits`` starts.
+
+    Its log says ``why``.
+    """
 
     def __init__(self, paths, exits, why):
         super().__init__([])

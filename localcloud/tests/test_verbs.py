@@ -22,8 +22,8 @@ import fixtures
 
 from localcloud import errors
 from localcloud import layout
-from localcloud.tests import base
 from localcloud import state
+from localcloud.tests import base
 from localcloud import verbs
 
 
