@@ -22,6 +22,7 @@ It prints a table and exits 0 only if every case went as expected.
 
 import dataclasses
 import os
+import re
 import time
 
 from localcloud import layout
@@ -68,19 +69,52 @@ def cases(shape):
     )
 
 
+# A test's result line in ``tempest run``'s output (subunit-trace).
+RESULT = re.compile(r'^\{\d+\} (\S+) \[[\d.]+s\] \.\.\. (ok|FAILED|SKIPPED)',
+                    re.MULTILINE)
+
+
+def failures(output):
+    """{test id: what tempest printed of its failure}, from the output."""
+    found = {}
+    results = list(RESULT.finditer(output))
+    for result, following in zip(results, results[1:] + [None]):
+        if result.group(2) == 'FAILED':
+            end = following.start() if following else len(output)
+            found[result.group(1)] = output[result.end():end]
+    return found
+
+
 def judge(case, returncode, output, leftovers):
-    """(matched, what was seen) for one case's run."""
+    """(matched, what was seen) for one case's run.
+
+    A case that must fail matches only if every failed test names its
+    cause: a test failing for another reason (a timeout, a crash) is not
+    the failure the case is about.
+    """
     if leftovers:
         return False, 'left %d things behind: %s' % (
             len(leftovers), '; '.join(leftovers))
+    failed = failures(output)
     if returncode == 0:
         return case.must_name is None, 'passed'
     if case.must_name is None:
-        return False, 'failed (exit %d)' % returncode
-    if case.must_name in output:
-        return True, 'failed naming "%s"' % case.must_name
-    return False, 'failed (exit %d) without naming "%s"' % (
-        returncode, case.must_name)
+        return False, 'failed (exit %d): %s' % (
+            returncode, ', '.join(short(t) for t in failed) or 'no test ran')
+    if not failed:
+        return False, 'failed (exit %d) with no test failing' % returncode
+    other = [short(t) for t, text in failed.items()
+             if case.must_name not in text]
+    if other:
+        return False, '%s failed without naming "%s"' % (
+            ', '.join(other), case.must_name)
+    return True, '%d failed, each naming "%s"' % (len(failed),
+                                                  case.must_name)
+
+
+def short(test_id):
+    """A test id without its module path."""
+    return test_id.rsplit('.', 1)[-1]
 
 
 def table(rows):
