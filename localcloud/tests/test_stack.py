@@ -23,6 +23,7 @@ import fixtures
 
 from localcloud import cloud as cloud_mod
 from localcloud import errors
+from localcloud import nova_one_process
 from localcloud import nova_tree
 from localcloud import overrides
 from localcloud import processes
@@ -309,6 +310,10 @@ class UpTest(StackTestCase):
         for host in base.HOSTS:
             self.assertTrue(os.path.exists(os.path.join(
                 self.paths.etc, 'nova', host + '.conf')))
+            # The node identity nova keeps in the compute's state_path.
+            with open(self.paths.path('nova', host, 'compute_id')) as f:
+                self.assertEqual(nova_one_process.stable_node_uuid(host),
+                                 f.read())
         written = [os.path.join(top, name)
                    for top, _dirs, names in os.walk(self.paths.state)
                    for name in names]
