@@ -111,9 +111,11 @@ def _kib(pid, name, key):
 
 
 def scenario_phases(cloud, launch, wall):
-    """(label, seconds) rows of where the bug scenario's seconds went in
-    the run launched at ``launch`` (epoch seconds) that lasted ``wall``;
-    one row that says why, where they cannot be told."""
+    """Where the bug scenario's seconds went: (label, seconds) rows.
+
+    Of the run launched at ``launch`` (epoch seconds) that lasted
+    ``wall``; one row that says why, where they cannot be told.
+    """
     try:
         with open(cloud.paths.log('tempest'), errors='replace') as log:
             lines = phases.read_log(log.read(), since=launch)
@@ -136,8 +138,7 @@ def last_stream(workspace):
 
 
 def instance_actions(conn, server):
-    """nova's instance actions of ``server`` (deleted or not), each with
-    its events."""
+    """nova's instance actions of ``server``, deleted or not, with events."""
     def get(url, key):
         return conn.compute.get(
             url, microversion=ACTIONS_MICROVERSION).json()[key]

@@ -65,8 +65,10 @@ class Wait:
 
 @dataclasses.dataclass
 class Span:
-    """One instance action of nova, from its start to its last event's
-    finish, with each event's (name, seconds)."""
+    """One instance action of nova, from its start to its last event.
+
+    ``events``: each event's (name, seconds), in the order they began.
+    """
     action: str
     start: float
     end: float
@@ -93,8 +95,10 @@ def utc_time(text):
 
 
 def read_log(text, since=0.0):
-    """tempest's log lines stamped at or after ``since``; a line without a
-    stamp continues the one before it."""
+    """tempest's log lines stamped at or after ``since``.
+
+    A line without a stamp continues the one before it.
+    """
     lines = []
     for raw in text.splitlines():
         found = LOG_LINE.match(raw)
@@ -166,10 +170,13 @@ def nova_spans(actions):
 
 
 def span_of(wait, spans):
-    """The nova action that the wait watched: the one whose span overlaps
-    the wait most (the later one of a tie, as nova's seconds are cut
-    short). None for a wait shorter than nova's resolution, which its
-    whole seconds cannot tell apart, or where no action overlaps it."""
+    """The nova action that the wait watched, or None.
+
+    The one whose span overlaps the wait most (the later one of a tie, as
+    nova's seconds are cut short). None for a wait shorter than nova's
+    resolution, which its whole seconds cannot tell apart, or where no
+    action overlaps it.
+    """
     if wait.seconds < NOVA_RESOLUTION:
         return None
 
@@ -197,17 +204,17 @@ class Phases:
 
 
 def test_phases(test_id, launch, exit_, lines, tests, spans_of_server):
-    """The phases of ``test_id`` (a prefix of its subunit id), or a
-    ValueError that says what is missing.
+    """The phases of ``test_id``, a prefix of its subunit id.
 
+    ValueError, saying what is missing, where they cannot be told.
     ``spans_of_server(server_id)`` gives nova's spans of a server.
     """
     matches = [t for t in tests if t.startswith(test_id)]
     if len(matches) != 1:
         raise ValueError('the run has %d tests whose id starts with %s (%s): '
                          'expected one' % (len(matches), test_id,
-                                           ', '.join(sorted(tests)) or
-                                           'none'))
+                                           ', '.join(sorted(tests))
+                                           or 'none'))
     full_id = matches[0]
     test_start, test_end, outcome = tests[full_id]
     klass = full_id.split('[')[0].rsplit('.', 2)[1]
