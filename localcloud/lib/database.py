@@ -14,9 +14,19 @@
 database per service.
 """
 
+import functools
 import os
+import subprocess
+import time
 
 from localcloud import configs
+from localcloud import dbcache
+from localcloud import layout
+from localcloud import progress
+
+# The plugin's own version changes with every commit and says nothing of
+# the databases: it is no part of the cache's key.
+PLUGIN = 'resize-tempest-plugin'
 
 
 def configure(cloud):
@@ -52,3 +62,85 @@ def create_databases(cloud):
         sql.append("GRANT ALL ON %s.* TO 'openstack'@'127.0.0.1';" % db)
     cloud.once('databases', '/usr/bin/mariadb', '--socket=' + os.path.join(
         cloud.paths.run, 'mariadb.sock'), stdin='\n'.join(sql))
+
+
+def sync(cloud, step, databases, *cmd, cacheable=True, **kwargs):
+    """A service's own sync of ``databases`` (``cmd``), once per cloud.
+
+    With ``cacheable``, what an earlier cloud's same sync made is restored
+    instead, when the cache holds a valid dump of each database for the
+    installed versions (:mod:`localcloud.dbcache`); otherwise the sync runs
+    and what it made is kept for the next cloud.
+    """
+    if cloud.state.is_done(step):
+        return
+    cache = _cache(cloud.paths.home) if cacheable else None
+    if cache and _restored(cloud, cache, step, databases):
+        cloud.state.mark_done(step)
+        return
+    cloud.manage(*cmd, **kwargs)
+    if cache:
+        try:
+            for database in databases:
+                cache.store(database, _dump(cloud, database))
+        except (OSError, ValueError, subprocess.CalledProcessError) as exc:
+            progress.step('%s: what the sync made is not kept in the '
+                          'database cache: %s' % (step, exc))
+    cloud.state.mark_done(step)
+
+
+@functools.lru_cache()
+def _cache(home):
+    installed = dbcache.installed_packages(exclude=(PLUGIN,))
+    server = subprocess.run([layout.MARIADBD, '--version'], check=True,
+                            capture_output=True, text=True).stdout
+    return dbcache.DatabaseCache(os.path.join(home, dbcache.DIRECTORY),
+                                 dbcache.key(installed, server))
+
+
+def _restored(cloud, cache, step, databases):
+    """Whether ``databases`` were restored from ``cache``; if a restore
+    fails half-way, they are made empty again for the sync."""
+    valid, reason = cache.valid(databases)
+    if not valid:
+        progress.step('%s: no database cache to use (%s): the sync runs'
+                      % (step, reason))
+        return False
+    began = time.monotonic()
+    for database in databases:
+        proc = subprocess.run(_client(cloud, '/usr/bin/mariadb', database),
+                              input=cache.read(database),
+                              capture_output=True)
+        if proc.returncode:
+            progress.step('%s: the restore of %s from the database cache '
+                          'failed (%s): the sync runs instead' % (
+                              step, database,
+                              proc.stderr.decode(errors='replace').strip()))
+            _empty(cloud, databases)
+            return False
+    progress.step('%s: %s restored from the database cache: %.1fs' % (
+        step, ', '.join(databases), time.monotonic() - began))
+    return True
+
+
+def _client(cloud, program, *args):
+    return [program, '--socket=' + os.path.join(cloud.paths.run,
+                                                'mariadb.sock')] + list(args)
+
+
+def _dump(cloud, database):
+    """What the sync made in ``database``, as mariadb-dump writes it.
+
+    Without its date, so that two dumps of the same database are the same.
+    """
+    return subprocess.run(
+        _client(cloud, '/usr/bin/mariadb-dump', '--single-transaction',
+                '--skip-dump-date', '--hex-blob', database),
+        check=True, capture_output=True).stdout
+
+
+def _empty(cloud, databases):
+    # The grants, kept by database name, outlive the drop.
+    cloud.manage(*_client(cloud, '/usr/bin/mariadb'), stdin='\n'.join(
+        'DROP DATABASE IF EXISTS %s; CREATE DATABASE %s CHARACTER SET utf8;'
+        % (db, db) for db in databases))

@@ -17,6 +17,7 @@ import time
 
 from localcloud import configs
 from localcloud import progress
+from localcloud.lib import database
 from localcloud import provision
 
 # Its key repositories belong to the user that runs the cloud.
@@ -35,7 +36,8 @@ def configure(cloud):
 
 
 def init_database(cloud):
-    cloud.once('keystone-db', *_manage(cloud), 'db_sync')
+    database.sync(cloud, 'keystone-db', ('keystone',), *_manage(cloud),
+                  'db_sync')
 
 
 def init_fernet_keys(cloud):

@@ -20,6 +20,7 @@ import os
 import shutil
 
 from localcloud import configs
+from localcloud.lib import database
 from localcloud import nova_one_process
 from localcloud import nova_tree
 from localcloud import overrides as overrides_mod
@@ -34,11 +35,24 @@ def _manage(cloud):
             os.path.join(cloud.paths.etc, 'nova', 'nova.conf'))
 
 
+def _env(cloud):
+    # nova-manage imports the nova the services run, so that a source
+    # tree's own migrations are the ones applied.
+    return {'PYTHONPATH': services.nova_pythonpath(cloud.nova_path)}
+
+
 def _nova_manage(cloud, step, *args, **kwargs):
-    """``nova-manage ARGS`` once per cloud, with the nova the services run,
-    so that a source tree's own migrations are the ones applied."""
-    env = {'PYTHONPATH': services.nova_pythonpath(cloud.nova_path)}
-    cloud.once(step, *_manage(cloud), *args, env=env, **kwargs)
+    """``nova-manage ARGS`` once per cloud, with the nova the services
+    run."""
+    cloud.once(step, *_manage(cloud), *args, env=_env(cloud), **kwargs)
+
+
+def _sync(cloud, step, databases, *args):
+    """A nova-manage sync of ``databases``, restored from the database
+    cache where it can be: only for the venv's nova, whose migrations the
+    cache's key covers."""
+    database.sync(cloud, step, databases, *_manage(cloud), *args,
+                  env=_env(cloud), cacheable=cloud.nova_choice.is_release)
 
 
 def prepare(cloud):
@@ -77,7 +91,7 @@ def _write_node_identity(paths, host):
 
 
 def init_api_database(cloud):
-    _nova_manage(cloud, 'nova-api-db', 'api_db', 'sync')
+    _sync(cloud, 'nova-api-db', ('nova_api',), 'api_db', 'sync')
 
 
 def map_cell0(cloud):
@@ -88,7 +102,7 @@ def map_cell0(cloud):
 
 def init_databases(cloud):
     # Syncs [database] (cell1's) and, through its mapping, cell0.
-    _nova_manage(cloud, 'nova-db', 'db', 'sync')
+    _sync(cloud, 'nova-db', ('nova_cell0', 'nova'), 'db', 'sync')
 
 
 def create_cell1(cloud):
