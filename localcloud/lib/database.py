@@ -74,7 +74,7 @@ def sync(cloud, step, databases, *cmd, cacheable=True, **kwargs):
     """
     if cloud.state.is_done(step):
         return
-    cache = _cache(cloud.paths.home) if cacheable else None
+    cache = cache_of(cloud.paths.home) if cacheable else None
     if cache and _restored(cloud, cache, step, databases):
         cloud.state.mark_done(step)
         return
@@ -90,10 +90,19 @@ def sync(cloud, step, databases, *cmd, cacheable=True, **kwargs):
 
 
 @functools.lru_cache()
-def _cache(home):
+def cache_of(home):
+    """The database cache for this venv and MariaDB, in ``home``.
+
+    Computed once per process; None where MariaDB cannot say its version.
+    """
+    try:
+        server = subprocess.run([layout.MARIADBD, '--version'], check=True,
+                                capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        progress.step('no database cache: %s --version failed (%s)'
+                      % (layout.MARIADBD, exc))
+        return None
     installed = dbcache.installed_packages(exclude=(PLUGIN,))
-    server = subprocess.run([layout.MARIADBD, '--version'], check=True,
-                            capture_output=True, text=True).stdout
     return dbcache.DatabaseCache(os.path.join(home, dbcache.DIRECTORY),
                                  dbcache.key(installed, server))
 

@@ -23,6 +23,7 @@ import fixtures
 
 from localcloud import cloud as cloud_mod
 from localcloud import errors
+from localcloud.lib import database
 from localcloud import nova_tree
 from localcloud import overrides
 from localcloud import processes
@@ -51,20 +52,20 @@ NEEDS = (
      ('manage nova-manage api_db sync',
       'manage nova-manage cell_v2 create_cell'),
      ('manage keystone-manage db_sync', 'manage keystone-manage bootstrap'),
-     ('manage keystone-manage fernet_setup',
-      'manage keystone-manage bootstrap'),
-     ('manage keystone-manage credential_setup',
-      'manage keystone-manage bootstrap'),
-     ('manage keystone-manage bootstrap', 'start keystone'),
+     ('manage keystone-manage db_sync', 'start keystone'),
+     ('manage keystone-manage fernet_setup', 'start keystone'),
+     ('manage keystone-manage credential_setup', 'start keystone'),
+     ('manage keystone-manage bootstrap', 'identity'),
      ('start keystone', 'identity'),
      ('manage placement-manage db sync', 'start placement'),
      ('manage glance-manage db_sync', 'start glance'),
      ('manage neutron-db-manage upgrade heads', 'start neutron'),
+     ('identity', 'workspace'),
      ('start glance', 'workspace'),
      ('start nova-api', 'workspace')]
     + [('manage mariadb', 'manage ' + sync) for sync in DB_SYNCS]
     + [(need, 'start ' + name) for name in CONTROL
-       for need in ('identity', 'start rabbitmq', 'manage nova-manage db sync',
+       for need in ('start rabbitmq', 'manage nova-manage db sync',
                     'manage nova-manage cell_v2 create_cell')]
     + [(need, 'start ' + name) for name in COMPUTES
        for need in ('start placement', 'identity', 'start rabbitmq',
@@ -116,6 +117,9 @@ class StandIns(fixtures.Fixture):
             provision, 'identity', self.identity))
         self.useFixture(fixtures.MockPatchObject(
             provision, 'flavors_and_image', self.flavors_and_image))
+        # No MariaDB here: every sync runs (test_dbcache covers the cache).
+        self.useFixture(fixtures.MockPatchObject(
+            database, 'cache_of', return_value=None))
 
     def act(self, what):
         self.events.append(('begin', what))
