@@ -27,6 +27,7 @@ from localcloud import progress
 # The plugin's own version changes with every commit and says nothing of
 # the databases: it is no part of the cache's key.
 PLUGIN = 'resize-tempest-plugin'
+_CREATE = 'CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8;'
 
 
 def configure(cloud):
@@ -57,11 +58,10 @@ def create_databases(cloud):
     sql = ["CREATE USER IF NOT EXISTS 'openstack'@'127.0.0.1' "
            "IDENTIFIED BY '%s';" % cloud.state.secrets['database']]
     for db in configs.DATABASES:
-        sql.append('CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8;'
-                   % db)
+        sql.append(_CREATE % db)
         sql.append("GRANT ALL ON %s.* TO 'openstack'@'127.0.0.1';" % db)
-    cloud.once('databases', '/usr/bin/mariadb', '--socket=' + os.path.join(
-        cloud.paths.run, 'mariadb.sock'), stdin='\n'.join(sql))
+    cloud.once('databases', *_client(cloud, '/usr/bin/mariadb'),
+               stdin='\n'.join(sql))
 
 
 def sync(cloud, step, databases, *cmd, cacheable=True, **kwargs):
@@ -117,19 +117,26 @@ def _restored(cloud, cache, step, databases):
         return False
     began = time.monotonic()
     for database in databases:
-        proc = subprocess.run(_client(cloud, '/usr/bin/mariadb', database),
-                              input=cache.read(database),
-                              capture_output=True)
-        if proc.returncode:
+        error = _restore(cloud, database, cache.read(database))
+        if error:
             progress.step('%s: the restore of %s from the database cache '
-                          'failed (%s): the sync runs instead' % (
-                              step, database,
-                              proc.stderr.decode(errors='replace').strip()))
+                          'failed (%s): the sync runs instead'
+                          % (step, database, error))
             _empty(cloud, databases)
             return False
     progress.step('%s: %s restored from the database cache: %.1fs' % (
         step, ', '.join(databases), time.monotonic() - began))
     return True
+
+
+def _restore(cloud, database, dump):
+    """Load ``dump`` into ``database``; None, or what went wrong."""
+    proc = subprocess.run(_client(cloud, '/usr/bin/mariadb', database),
+                          input=dump, capture_output=True)
+    if proc.returncode:
+        return proc.stderr.decode(errors='replace').strip() or (
+            'exit %d' % proc.returncode)
+    return None
 
 
 def _client(cloud, program, *args):
@@ -151,5 +158,5 @@ def _dump(cloud, database):
 def _empty(cloud, databases):
     # The grants, kept by database name, outlive the drop.
     cloud.manage(*_client(cloud, '/usr/bin/mariadb'), stdin='\n'.join(
-        'DROP DATABASE IF EXISTS %s; CREATE DATABASE %s CHARACTER SET utf8;'
-        % (db, db) for db in databases))
+        'DROP DATABASE IF EXISTS %s; %s' % (db, _CREATE % db)
+        for db in databases))
