@@ -42,11 +42,12 @@ DIRECTORY = 'db-cache'
 
 
 def key(installed, server_version):
-    """The cache key of ``installed`` ({package: version}) on a MariaDB
-    whose ``--version`` says ``server_version``.
+    """The cache key of ``installed`` on a MariaDB of ``server_version``.
 
-    Names are compared as packaging normalizes them, so that the order or
-    spelling in which they were listed changes nothing.
+    ``installed``: {package: version}; ``server_version``: what
+    ``mariadbd --version`` says. Names are compared as packaging normalizes
+    them, so that the order or spelling in which they were listed changes
+    nothing.
     """
     normalized = sorted('%s==%s' % (_normalize(name), version)
                         for name, version in installed.items())
@@ -89,8 +90,10 @@ class DatabaseCache:
         return os.path.join(self.directory, database + '.sha256')
 
     def valid(self, databases):
-        """(True, None) if a dump of every one of ``databases`` can be
-        trusted, else (False, the reason)."""
+        """Whether a dump of every one of ``databases`` can be trusted.
+
+        (True, None), or (False, the reason).
+        """
         for path in (self.root, self.directory):
             reason = _private(path, 0o700)
             if reason:

@@ -108,8 +108,10 @@ def cache_of(home):
 
 
 def _restored(cloud, cache, step, databases):
-    """Whether ``databases`` were restored from ``cache``; if a restore
-    fails half-way, they are made empty again for the sync."""
+    """Whether ``databases`` were restored from ``cache``.
+
+    If a restore fails half-way, they are made empty again for the sync.
+    """
     valid, reason = cache.valid(databases)
     if not valid:
         progress.step('%s: no database cache to use (%s): the sync runs'

@@ -16,8 +16,8 @@ import os
 import time
 
 from localcloud import configs
-from localcloud import progress
 from localcloud.lib import database
+from localcloud import progress
 from localcloud import provision
 
 # Its key repositories belong to the user that runs the cloud.

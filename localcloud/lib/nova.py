@@ -36,21 +36,22 @@ def _manage(cloud):
 
 
 def _env(cloud):
-    # nova-manage imports the nova the services run, so that a source
-    # tree's own migrations are the ones applied.
     return {'PYTHONPATH': services.nova_pythonpath(cloud.nova_path)}
 
 
 def _nova_manage(cloud, step, *args, **kwargs):
-    """``nova-manage ARGS`` once per cloud, with the nova the services
-    run."""
+    """``nova-manage ARGS`` once per cloud, with the services' nova.
+
+    So that a source tree's own migrations are the ones applied.
+    """
     cloud.once(step, *_manage(cloud), *args, env=_env(cloud), **kwargs)
 
 
 def _sync(cloud, step, databases, *args):
-    """A nova-manage sync of ``databases``, restored from the database
-    cache where it can be: only for the venv's nova, whose migrations the
-    cache's key covers."""
+    """A nova-manage sync of ``databases``, or the database cache's restore.
+
+    The cache serves the venv's nova only, whose migrations its key covers.
+    """
     database.sync(cloud, step, databases, *_manage(cloud), *args,
                   env=_env(cloud), cacheable=cloud.nova_choice.is_release)
 
