@@ -62,7 +62,9 @@ def up_plan(cloud):
     """The steps of ``up``, each after the steps it needs."""
     computes = tuple(services_mod.compute_service(host)
                      for host, _driver in cloud.compute_hosts)
-    nova_needs = ('rabbitmq', 'nova-db', 'nova-cell1')
+    # The service users and the catalog too: nova's placement client
+    # reads the catalog once and keeps "no placement" for good.
+    nova_needs = ('keystone-accounts', 'rabbitmq', 'nova-db', 'nova-cell1')
     return (
         Step('mariadb', (database.start,)),
         Step('epmd', (start('epmd'),)),
@@ -73,14 +75,16 @@ def up_plan(cloud):
         # The key repositories need no database: made beside its sync.
         Step('keystone-fernet', (keystone.init_fernet_keys,)),
         Step('keystone-credential', (keystone.init_credential_keys,)),
-        # The API starts beside the bootstrap: it reads the admin from the
-        # database at each request, not at its start.
+        # The API starts beside the bootstrap and the credential keys: it
+        # reads the admin from the database and those keys at a request;
+        # only the token keys it wants at its start.
         Step('keystone-bootstrap', (keystone.bootstrap,),
              after=('keystone-db',)),
         Step('keystone', (start('keystone'),),
-             after=('keystone-db', 'keystone-fernet', 'keystone-credential')),
+             after=('keystone-db', 'keystone-fernet')),
         Step('keystone-accounts', (keystone.create_accounts,),
-             after=('keystone-bootstrap', 'keystone')),
+             after=('keystone-bootstrap', 'keystone-credential',
+                    'keystone')),
         Step('placement', (placement.init, start('placement')),
              after=('databases',)),
         Step('glance', (glance.init, start('glance')), after=('databases',)),
@@ -92,23 +96,19 @@ def up_plan(cloud):
         # cell1's mapping is needed by nothing above: made beside them.
         Step('nova-cell1', (nova.create_cell1,), after=('nova-api-db',)),
     ) + tuple(
-        # They need keystone only once a request comes; their health,
-        # read through nova's API, waits for the catalog by itself.
         Step(name, (start(name),), after=nova_needs)
         for name in nova.CONTROL_SERVICES
     ) + tuple(
-        # A compute needs its service user at its start (placement),
-        # placement and the conductor (it waits for it by itself), not
-        # neutron or glance; it starts beside nova's API, through which its
-        # health is read.
-        Step(name, (start(name),),
-             after=('placement', 'keystone-accounts') + nova_needs)
+        # A compute needs keystone's users, placement and the conductor
+        # (it waits for it by itself), not neutron or glance; it starts
+        # beside nova's API, through which its health is read.
+        Step(name, (start(name),), after=('placement',) + nova_needs)
         for name in computes
     ) + (
-        # Flavors, image and tempest.conf need the catalog, nova's API and
-        # glance, not the computes.
+        # Flavors, image and tempest.conf need nova's API and glance, not
+        # the computes.
         Step('workspace', (tempest.write_workspace,),
-             after=('keystone-accounts', 'glance', 'nova-api')),
+             after=('glance', 'nova-api')),
         Step('discover-hosts', (nova.discover_hosts,), after=computes),
     )
 

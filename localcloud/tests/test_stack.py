@@ -54,18 +54,17 @@ NEEDS = (
      ('manage keystone-manage db_sync', 'manage keystone-manage bootstrap'),
      ('manage keystone-manage db_sync', 'start keystone'),
      ('manage keystone-manage fernet_setup', 'start keystone'),
-     ('manage keystone-manage credential_setup', 'start keystone'),
+     ('manage keystone-manage credential_setup', 'identity'),
      ('manage keystone-manage bootstrap', 'identity'),
      ('start keystone', 'identity'),
      ('manage placement-manage db sync', 'start placement'),
      ('manage glance-manage db_sync', 'start glance'),
      ('manage neutron-db-manage upgrade heads', 'start neutron'),
-     ('identity', 'workspace'),
      ('start glance', 'workspace'),
      ('start nova-api', 'workspace')]
     + [('manage mariadb', 'manage ' + sync) for sync in DB_SYNCS]
     + [(need, 'start ' + name) for name in CONTROL
-       for need in ('start rabbitmq', 'manage nova-manage db sync',
+       for need in ('identity', 'start rabbitmq', 'manage nova-manage db sync',
                     'manage nova-manage cell_v2 create_cell')]
     + [(need, 'start ' + name) for name in COMPUTES
        for need in ('start placement', 'identity', 'start rabbitmq',
