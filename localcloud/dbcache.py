@@ -21,9 +21,9 @@ restores that dump instead of running the migrations. The sync stays the
 source of truth: a cache is only ever made from its output, and a missing,
 stale or invalid one means the sync runs.
 
-The key (:func:`key`) covers what a sync's result depends on: every Python
-package installed in the venv with its version, MariaDB's version and the
-format of this cache. A nova other than the venv's (``--nova-source``,
+The key (:func:`key`) covers what a sync's result depends on: the version
+of each service's package and of every package it requires, as installed,
+MariaDB's version and the format of this cache. A nova other than the venv's (``--nova-source``,
 ``--nova-patch``) bypasses it for nova's databases. The cache lives in the
 home, beside the venv it depends on (``down --purge`` keeps both), in a
 0700 directory of 0600 files; :meth:`DatabaseCache.valid` checks all of
@@ -33,12 +33,16 @@ that, and each dump's digest, before a restore.
 import hashlib
 import json
 import os
+import re
 import tempfile
 
 # Bump when what is stored, or how, changes.
 FORMAT = 1
 DUMP_END = b'-- Dump completed\n'
 DIRECTORY = 'db-cache'
+REQUIREMENT_NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]*')
+# A requirement's marker that names an extra: "...; extra == 'docs'".
+EXTRA = re.compile(r';.*\bextra\s*==')
 
 
 def key(installed, server_version):
@@ -60,19 +64,29 @@ def _normalize(name):
     return '-'.join(name.replace('_', '-').replace('.', '-').lower().split())
 
 
-def installed_packages(exclude=()):
-    """{package: version} of this python's installed distributions.
+def installed_packages(roots):
+    """{package: version} of ``roots`` and all they require, as installed.
 
-    ``exclude``: packages whose version says nothing of the databases (the
-    plugin itself, whose version changes with every commit).
+    What the services' syncs import: a package installed beside them (the
+    plugin, whose version changes with every commit, or nova's test
+    packages) changes nothing. Requirements of extras are left out.
     """
     from importlib import metadata
-    skip = {_normalize(name) for name in exclude}
-    found = {}
+    dists = {}
     for dist in metadata.distributions():
-        name = dist.metadata['Name']
-        if name and _normalize(name) not in skip:
-            found[name] = dist.version
+        if dist.metadata['Name']:
+            dists.setdefault(_normalize(dist.metadata['Name']), dist)
+    found, todo = {}, [_normalize(name) for name in roots]
+    while todo:
+        name = todo.pop()
+        dist = dists.get(name)
+        if dist is None or name in found:
+            continue
+        found[name] = dist.version
+        for requirement in dist.requires or ():
+            if not EXTRA.search(requirement):
+                todo.append(_normalize(REQUIREMENT_NAME.match(
+                    requirement).group(0)))
     return found
 
 

@@ -24,9 +24,10 @@ from localcloud import dbcache
 from localcloud import layout
 from localcloud import progress
 
-# The plugin's own version changes with every commit and says nothing of
-# the databases: it is no part of the cache's key.
-PLUGIN = 'resize-tempest-plugin'
+# The packages whose syncs make the databases: the cache's key covers
+# them and all they require.
+SYNCING_PACKAGES = ('keystone', 'openstack-placement', 'glance', 'neutron',
+                    'nova')
 _CREATE = 'CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8;'
 
 
@@ -102,7 +103,7 @@ def cache_of(home):
         progress.step('no database cache: %s --version failed (%s)'
                       % (layout.MARIADBD, exc))
         return None
-    installed = dbcache.installed_packages(exclude=(PLUGIN,))
+    installed = dbcache.installed_packages(SYNCING_PACKAGES)
     return dbcache.DatabaseCache(os.path.join(home, dbcache.DIRECTORY),
                                  dbcache.key(installed, server))
 

@@ -54,14 +54,21 @@ class KeyTest(base.TestCase):
         self.assertNotEqual(dbcache.key(INSTALLED, SERVER), dbcache.key(
             INSTALLED, SERVER.replace('10.11.19', '10.11.20')))
 
-    def test_installed_packages_leaves_out_what_it_is_told(self):
-        found = {dbcache._normalize(name)
-                 for name in dbcache.installed_packages()}
-        self.assertIn('testtools', found)
-        found = {dbcache._normalize(name) for name in
-                 dbcache.installed_packages(exclude=('TestTools',))}
-        self.assertNotIn('testtools', found)
-        self.assertIn('fixtures', found)
+    def test_installed_packages_are_the_roots_and_what_they_require(self):
+        from importlib import metadata
+        found = dbcache.installed_packages(['STestR'])
+        self.assertEqual(metadata.version('stestr'), found['stestr'])
+        self.assertEqual(metadata.version('python-subunit'),
+                         found['python-subunit'])
+        # Required by cliff, which stestr requires.
+        self.assertIn('stevedore', found)
+        self.assertNotIn('hacking', found)
+
+    def test_what_only_an_extra_requires_is_left_out(self):
+        from importlib import metadata
+        # fixtures requires testtools for its "streams" extra only.
+        self.assertEqual({'fixtures': metadata.version('fixtures')},
+                         dbcache.installed_packages(['fixtures']))
 
 
 class DatabaseCacheTest(base.TestCase):
@@ -290,5 +297,5 @@ class CacheOfTest(base.TestCase):
         self.assertEqual(os.path.join(home, dbcache.DIRECTORY),
                          os.path.dirname(cache.directory))
         self.assertEqual(dbcache.key(
-            dbcache.installed_packages(exclude=(database.PLUGIN,)), SERVER),
+            dbcache.installed_packages(database.SYNCING_PACKAGES), SERVER),
             os.path.basename(cache.directory))
