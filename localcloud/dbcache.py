@@ -23,11 +23,12 @@ stale or invalid one means the sync runs.
 
 The key (:func:`key`) covers what a sync's result depends on: the version
 of each service's package and of every package it requires, as installed,
-MariaDB's version and the format of this cache. A nova other than the venv's (``--nova-source``,
-``--nova-patch``) bypasses it for nova's databases. The cache lives in the
-home, beside the venv it depends on (``down --purge`` keeps both), in a
-0700 directory of 0600 files; :meth:`DatabaseCache.valid` checks all of
-that, and each dump's digest, before a restore.
+MariaDB's version and the format of this cache. A nova other than the
+venv's (``--nova-source``, ``--nova-patch``) bypasses it for nova's
+databases. The cache lives in the home, beside the venv it depends on
+(``down --purge`` keeps both), in a 0700 directory of 0600 files;
+:meth:`DatabaseCache.valid` checks all of that, and each dump's digest,
+before a restore.
 """
 
 import hashlib
