@@ -35,25 +35,13 @@ def _manage(cloud):
             os.path.join(cloud.paths.etc, 'nova', 'nova.conf'))
 
 
-def _env(cloud):
-    return {'PYTHONPATH': services.nova_pythonpath(cloud.nova_path)}
-
-
 def _nova_manage(cloud, step, *args, **kwargs):
     """``nova-manage ARGS`` once per cloud, with the services' nova.
 
     So that a source tree's own migrations are the ones applied.
     """
-    cloud.once(step, *_manage(cloud), *args, env=_env(cloud), **kwargs)
-
-
-def _sync(cloud, step, databases, *args):
-    """A nova-manage sync of ``databases``, or the database cache's restore.
-
-    The cache serves the venv's nova only, whose migrations its key covers.
-    """
-    database.sync(cloud, step, databases, *_manage(cloud), *args,
-                  env=_env(cloud), cacheable=cloud.nova_choice.is_release)
+    env = {'PYTHONPATH': services.nova_pythonpath(cloud.nova_path)}
+    cloud.once(step, *_manage(cloud), *args, env=env, **kwargs)
 
 
 def prepare(cloud):
@@ -89,6 +77,18 @@ def _write_node_identity(paths, host):
     if not os.path.exists(path):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         configs.write_private(path, nova_one_process.stable_node_uuid(host))
+
+
+def _sync(cloud, step, databases, *args):
+    """A nova-manage sync of ``databases``, or the database cache's restore.
+
+    With the services' nova, as :func:`_nova_manage`; the cache serves the
+    venv's nova only, whose migrations its key covers.
+    """
+    database.sync(cloud, step, databases, *_manage(cloud), *args,
+                  env={'PYTHONPATH': services.nova_pythonpath(
+                      cloud.nova_path)},
+                  cacheable=cloud.nova_choice.is_release)
 
 
 def init_api_database(cloud):
