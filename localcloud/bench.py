@@ -30,9 +30,11 @@ import tempfile
 import time
 
 from localcloud import cloud as cloud_mod
+from localcloud import configs
 from localcloud import errors
 from localcloud import install
 from localcloud import layout
+from localcloud.lib import database
 from localcloud import phases
 from localcloud import processes
 from localcloud import progress
@@ -201,7 +203,10 @@ def run(cloud, args):
     os.rmdir(state)  # up starts from an empty state directory
     bench = cloud_mod.Cloud(layout.Layout(home=paths.home, state=state))
     try:
-        figure('up from an empty state directory',
+        cache = database.cache_of(paths.home)
+        warm = bool(cache and cache.valid(configs.DATABASES)[0])
+        figure('up from an empty state directory (database cache: %s)'
+               % ('restored' if warm else 'none: the syncs ran'),
                timed(lambda: stack.up(bench))[0])
         for name, seconds in sorted(bench.processes.start_times.items(),
                                     key=lambda item: -item[1]):
