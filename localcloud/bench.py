@@ -14,10 +14,12 @@
 
 From one run: the install (warm: the check that finds the venv current;
 cold: a scratch venv), ``up`` from the installed venv and an empty state
-directory, each service's start, the resize_fail scenario beside nova's own
-in-process test of the same bug, and the memory of the cloud's processes.
-It brings up a cloud of its own in a scratch state directory and tears it
-down, so it needs the cloud's ports free.
+directory, each service's start, the bug 1825537 scenario alone beside
+nova's own in-process test of the same bug (with where the scenario's
+seconds go: :mod:`localcloud.phases`), the whole family of tests, and the
+memory of the cloud's processes. It brings up a cloud of its own in a
+scratch state directory and tears it down, so it needs the cloud's ports
+free.
 """
 
 import os
@@ -28,9 +30,12 @@ import tempfile
 import time
 
 from localcloud import cloud as cloud_mod
+from localcloud import configs
 from localcloud import errors
 from localcloud import install
 from localcloud import layout
+from localcloud.lib import database
+from localcloud import phases
 from localcloud import processes
 from localcloud import progress
 from localcloud import stack
@@ -39,6 +44,11 @@ NOVA_TEST = 'nova.tests.functional.regressions.test_bug_1825537'
 # What nova's functional tests import beyond nova itself (pinned in
 # constraints.txt like everything else).
 NOVA_TEST_PACKAGES = ('oslotest', 'requests-mock', 'wsgi_intercept')
+# The bug 1825537 scenario alone: the black-box twin of NOVA_TEST.
+BUG_TEST = ('resize_tempest_plugin.scenario.test_resize_fail.'
+            'ResizeFailOnDestinationTest')
+# Nova's instance actions of a deleted server, with their events.
+ACTIONS_MICROVERSION = '2.84'
 STESTR_RESULT = re.compile(r'\[(\d+\.\d+)s\] \.\.\. (ok|FAILED|SKIPPED)')
 
 
@@ -102,6 +112,44 @@ def _kib(pid, name, key):
     return 0
 
 
+def scenario_phases(cloud, launch, wall):
+    """Where the bug scenario's seconds went: (label, seconds) rows.
+
+    Of the run launched at ``launch`` (epoch seconds) that lasted
+    ``wall``; one row that says why, where they cannot be told.
+    """
+    try:
+        with open(cloud.paths.log('tempest'), errors='replace') as log:
+            lines = phases.read_log(log.read(), since=launch)
+        with open(last_stream(cloud.paths.workspace), errors='replace') as s:
+            tests = phases.read_subunit(s.read())
+        found = phases.test_phases(
+            BUG_TEST + '.', launch, launch + wall, lines, tests,
+            lambda server: phases.nova_spans(
+                instance_actions(cloud.conn, server)))
+    except (OSError, ValueError) as exc:
+        return [('phases cannot be told: %s' % exc, 0.0)]
+    return phases.describe(found)
+
+
+def last_stream(workspace):
+    """The subunit stream of the last ``tempest run`` in ``workspace``."""
+    repository = os.path.join(workspace, '.stestr')
+    with open(os.path.join(repository, 'next-stream')) as f:
+        return os.path.join(repository, str(int(f.read()) - 1))
+
+
+def instance_actions(conn, server):
+    """nova's instance actions of ``server``, deleted or not, with events."""
+    def get(url, key):
+        return conn.compute.get(
+            url, microversion=ACTIONS_MICROVERSION).json()[key]
+
+    url = '/servers/%s/os-instance-actions' % server
+    return [get('%s/%s' % (url, action['request_id']), 'instanceAction')
+            for action in get(url, 'instanceActions')]
+
+
 def prepare_nova_test(paths):
     """Make nova's functional tests runnable from the installed nova.
 
@@ -155,7 +203,10 @@ def run(cloud, args):
     os.rmdir(state)  # up starts from an empty state directory
     bench = cloud_mod.Cloud(layout.Layout(home=paths.home, state=state))
     try:
-        figure('up from an empty state directory',
+        cache = database.cache_of(paths.home)
+        warm = bool(cache and cache.valid(configs.DATABASES)[0])
+        figure('up from an empty state directory (database cache: %s)'
+               % ('restored' if warm else 'none: the syncs ran'),
                timed(lambda: stack.up(bench))[0])
         for name, seconds in sorted(bench.processes.start_times.items(),
                                     key=lambda item: -item[1]):
@@ -163,12 +214,17 @@ def run(cloud, args):
         rss, pss, count = process_memory(bench.supervisor.pid)
         figure('RSS of the cloud (%d processes)' % count, rss, 'MiB')
         figure('PSS of the cloud (%d processes)' % count, pss, 'MiB')
+        launch = time.time()
         rc, wall, own, outcomes = run_stestr_like(
-            [paths.bin('tempest'), 'run', '--regex',
-             bench.tempest_options['test_regex']], bench.paths.workspace)
-        figure('resize_fail scenario: tempest run, wall (%s)'
+            [paths.bin('tempest'), 'run', '--regex', BUG_TEST],
+            bench.paths.workspace)
+        figure('bug 1825537 scenario: tempest run, wall (%s)'
                % ','.join(outcomes or ['no result']), wall)
-        figure('resize_fail scenario: the test itself', own)
+        figure('bug 1825537 scenario: the test itself', own)
+        for label, seconds in scenario_phases(bench, launch, wall):
+            figure('  ' + label, seconds)
+        rss_after, pss_after, count = process_memory(bench.supervisor.pid)
+        figure('RSS of the cloud after the scenario', rss_after, 'MiB')
         if args.nova_test:
             site = prepare_nova_test(paths)
             work = tempfile.mkdtemp(prefix='localcloud-bench-nova-')
@@ -185,16 +241,29 @@ def run(cloud, args):
                    % ','.join(nova_outcomes or ['no result']), nova_wall)
             figure("nova's in-process test_bug_1825537: the test itself",
                    nova_own)
-            if nova_own and nova_wall:
-                figure('ratio black-box / in-process, test itself',
+            if outcomes == ['ok'] and nova_outcomes == ['ok']:
+                figure('ratio black-box / in-process, the test itself',
                        own / nova_own, 'x')
-                figure('ratio black-box / in-process, wall', wall / nova_wall,
-                       'x')
+                figure('ratio black-box / in-process, tempest run / stestr '
+                       'wall', wall / nova_wall, 'x')
+            else:
+                progress.step('bench: no ratio: a failed test\'s seconds '
+                              'say nothing of a passing one\'s')
+        family_rc, family_wall, family_own, family_outcomes = (
+            run_stestr_like([paths.bin('tempest'), 'run', '--regex',
+                             bench.tempest_options['test_regex']],
+                            bench.paths.workspace))
+        rc = rc or family_rc
+        figure('the family (%s): tempest run, wall (%d tests: %s)' % (
+            bench.tempest_options['test_regex'], len(family_outcomes),
+            ','.join(sorted(set(family_outcomes)) or ['no result'])),
+            family_wall)
+        figure('the family: the tests themselves, added up', family_own)
         rss_after, pss_after, count = process_memory(bench.supervisor.pid)
-        figure('RSS of the cloud after the scenario', rss_after, 'MiB')
+        figure('RSS of the cloud after the family', rss_after, 'MiB')
     finally:
         stack.down(bench, purge=True)
     print('\nlocalcloud bench')
     for name, value, unit in figures:
-        print('  %-58s %8.1f %s' % (name, value, unit))
+        print('  %-72s %8.1f %s' % (name, value, unit))
     return rc

@@ -238,6 +238,10 @@ def mariadb_conf(paths):
             'innodb_flush_log_at_trx_commit': '0',
             'innodb_doublewrite': '0',
             'innodb_flush_method': 'nosync',
+            # Every table in the shared tablespace: no file to make per
+            # table, so a sync or a restore of the database cache creates
+            # its hundreds of tables about twice as fast.
+            'innodb_file_per_table': 'OFF',
             'log-error': paths.log('mariadb-server'),
         },
     }

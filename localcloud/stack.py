@@ -62,6 +62,8 @@ def up_plan(cloud):
     """The steps of ``up``, each after the steps it needs."""
     computes = tuple(services_mod.compute_service(host)
                      for host, _driver in cloud.compute_hosts)
+    # The service users and the catalog too: nova's placement client
+    # reads the catalog once and keeps "no placement" for good.
     nova_needs = ('keystone-accounts', 'rabbitmq', 'nova-db', 'nova-cell1')
     return (
         Step('mariadb', (database.start,)),
@@ -73,10 +75,16 @@ def up_plan(cloud):
         # The key repositories need no database: made beside its sync.
         Step('keystone-fernet', (keystone.init_fernet_keys,)),
         Step('keystone-credential', (keystone.init_credential_keys,)),
-        Step('keystone', (keystone.bootstrap, start('keystone')),
-             after=('keystone-db', 'keystone-fernet', 'keystone-credential')),
+        # The API starts beside the bootstrap and the credential keys: it
+        # reads the admin from the database and those keys at a request;
+        # only the token keys it wants at its start.
+        Step('keystone-bootstrap', (keystone.bootstrap,),
+             after=('keystone-db',)),
+        Step('keystone', (start('keystone'),),
+             after=('keystone-db', 'keystone-fernet')),
         Step('keystone-accounts', (keystone.create_accounts,),
-             after=('keystone',)),
+             after=('keystone-bootstrap', 'keystone-credential',
+                    'keystone')),
         Step('placement', (placement.init, start('placement')),
              after=('databases',)),
         Step('glance', (glance.init, start('glance')), after=('databases',)),

@@ -14,9 +14,21 @@
 database per service.
 """
 
+import functools
 import os
+import subprocess
+import time
 
 from localcloud import configs
+from localcloud import dbcache
+from localcloud import layout
+from localcloud import progress
+
+# The packages whose syncs make the databases: the cache's key covers
+# them and all they require.
+SYNCING_PACKAGES = ('keystone', 'openstack-placement', 'glance', 'neutron',
+                    'nova')
+_CREATE = 'CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8;'
 
 
 def configure(cloud):
@@ -47,8 +59,107 @@ def create_databases(cloud):
     sql = ["CREATE USER IF NOT EXISTS 'openstack'@'127.0.0.1' "
            "IDENTIFIED BY '%s';" % cloud.state.secrets['database']]
     for db in configs.DATABASES:
-        sql.append('CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8;'
-                   % db)
+        sql.append(_CREATE % db)
         sql.append("GRANT ALL ON %s.* TO 'openstack'@'127.0.0.1';" % db)
-    cloud.once('databases', '/usr/bin/mariadb', '--socket=' + os.path.join(
-        cloud.paths.run, 'mariadb.sock'), stdin='\n'.join(sql))
+    cloud.once('databases', *_client(cloud, '/usr/bin/mariadb'),
+               stdin='\n'.join(sql))
+
+
+def sync(cloud, step, databases, *cmd, cacheable=True, **kwargs):
+    """A service's own sync of ``databases`` (``cmd``), once per cloud.
+
+    With ``cacheable``, what an earlier cloud's same sync made is restored
+    instead, when the cache holds a valid dump of each database for the
+    installed versions (:mod:`localcloud.dbcache`); otherwise the sync runs
+    and what it made is kept for the next cloud.
+    """
+    if cloud.state.is_done(step):
+        return
+    cache = cache_of(cloud.paths.home) if cacheable else None
+    if cache and _restored(cloud, cache, step, databases):
+        cloud.state.mark_done(step)
+        return
+    cloud.manage(*cmd, **kwargs)
+    if cache:
+        try:
+            for database in databases:
+                cache.store(database, _dump(cloud, database))
+        except (OSError, ValueError, subprocess.CalledProcessError) as exc:
+            progress.step('%s: what the sync made is not kept in the '
+                          'database cache: %s' % (step, exc))
+    cloud.state.mark_done(step)
+
+
+@functools.lru_cache()
+def cache_of(home):
+    """The database cache for this venv and MariaDB, in ``home``.
+
+    Computed once per process; None where MariaDB cannot say its version.
+    """
+    try:
+        server = subprocess.run([layout.MARIADBD, '--version'], check=True,
+                                capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        progress.step('no database cache: %s --version failed (%s)'
+                      % (layout.MARIADBD, exc))
+        return None
+    installed = dbcache.installed_packages(SYNCING_PACKAGES)
+    return dbcache.DatabaseCache(os.path.join(home, dbcache.DIRECTORY),
+                                 dbcache.key(installed, server))
+
+
+def _restored(cloud, cache, step, databases):
+    """Whether ``databases`` were restored from ``cache``.
+
+    If a restore fails half-way, they are made empty again for the sync.
+    """
+    valid, reason = cache.valid(databases)
+    if not valid:
+        progress.step('%s: no database cache to use (%s): the sync runs'
+                      % (step, reason))
+        return False
+    began = time.monotonic()
+    for database in databases:
+        error = _restore(cloud, database, cache.read(database))
+        if error:
+            progress.step('%s: the restore of %s from the database cache '
+                          'failed (%s): the sync runs instead'
+                          % (step, database, error))
+            _empty(cloud, databases)
+            return False
+    progress.step('%s: %s restored from the database cache: %.1fs' % (
+        step, ', '.join(databases), time.monotonic() - began))
+    return True
+
+
+def _restore(cloud, database, dump):
+    """Load ``dump`` into ``database``; None, or what went wrong."""
+    proc = subprocess.run(_client(cloud, '/usr/bin/mariadb', database),
+                          input=dump, capture_output=True)
+    if proc.returncode:
+        return proc.stderr.decode(errors='replace').strip() or (
+            'exit %d' % proc.returncode)
+    return None
+
+
+def _client(cloud, program, *args):
+    return [program, '--socket=' + os.path.join(cloud.paths.run,
+                                                'mariadb.sock')] + list(args)
+
+
+def _dump(cloud, database):
+    """What the sync made in ``database``, as mariadb-dump writes it.
+
+    Without its date, so that two dumps of the same database are the same.
+    """
+    return subprocess.run(
+        _client(cloud, '/usr/bin/mariadb-dump', '--single-transaction',
+                '--skip-dump-date', '--hex-blob', database),
+        check=True, capture_output=True).stdout
+
+
+def _empty(cloud, databases):
+    # The grants, kept by database name, outlive the drop.
+    cloud.manage(*_client(cloud, '/usr/bin/mariadb'), stdin='\n'.join(
+        'DROP DATABASE IF EXISTS %s; %s' % (db, _CREATE % db)
+        for db in databases))

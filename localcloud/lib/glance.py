@@ -15,6 +15,7 @@
 import os
 
 from localcloud import configs
+from localcloud.lib import database
 
 
 def _conf(cloud):
@@ -27,5 +28,6 @@ def configure(cloud):
 
 
 def init(cloud):
-    cloud.once('glance-db', cloud.paths.bin('glance-manage'),
-               '--config-file', _conf(cloud), 'db_sync')
+    database.sync(cloud, 'glance-db', ('glance',),
+                  cloud.paths.bin('glance-manage'), '--config-file',
+                  _conf(cloud), 'db_sync')

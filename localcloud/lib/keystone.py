@@ -16,6 +16,7 @@ import os
 import time
 
 from localcloud import configs
+from localcloud.lib import database
 from localcloud import progress
 from localcloud import provision
 
@@ -35,7 +36,8 @@ def configure(cloud):
 
 
 def init_database(cloud):
-    cloud.once('keystone-db', *_manage(cloud), 'db_sync')
+    database.sync(cloud, 'keystone-db', ('keystone',), *_manage(cloud),
+                  'db_sync')
 
 
 def init_fernet_keys(cloud):

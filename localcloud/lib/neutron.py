@@ -17,6 +17,7 @@ agents.
 import os
 
 from localcloud import configs
+from localcloud.lib import database
 
 
 def _confs(cloud):
@@ -34,6 +35,6 @@ def configure(cloud):
 
 def init(cloud):
     neutron_conf, ml2_conf = _confs(cloud)
-    cloud.once('neutron-db', cloud.paths.bin('neutron-db-manage'),
-               '--config-file', neutron_conf, '--config-file', ml2_conf,
-               'upgrade', 'heads')
+    database.sync(cloud, 'neutron-db', ('neutron',),
+                  cloud.paths.bin('neutron-db-manage'), '--config-file',
+                  neutron_conf, '--config-file', ml2_conf, 'upgrade', 'heads')

@@ -20,6 +20,7 @@ import os
 import shutil
 
 from localcloud import configs
+from localcloud.lib import database
 from localcloud import nova_one_process
 from localcloud import nova_tree
 from localcloud import overrides as overrides_mod
@@ -79,8 +80,20 @@ def _write_node_identity(paths, host):
         configs.write_private(path, nova_one_process.stable_node_uuid(host))
 
 
+def _sync(cloud, step, databases, *args):
+    """A nova-manage sync of ``databases``, or the database cache's restore.
+
+    With the services' nova, as :func:`_nova_manage`; the cache serves the
+    venv's nova only, whose migrations its key covers.
+    """
+    database.sync(cloud, step, databases, *_manage(cloud), *args,
+                  env={'PYTHONPATH': services.nova_pythonpath(
+                      cloud.nova_path)},
+                  cacheable=cloud.nova_choice.is_release)
+
+
 def init_api_database(cloud):
-    _nova_manage(cloud, 'nova-api-db', 'api_db', 'sync')
+    _sync(cloud, 'nova-api-db', ('nova_api',), 'api_db', 'sync')
 
 
 def map_cell0(cloud):
@@ -91,7 +104,7 @@ def map_cell0(cloud):
 
 def init_databases(cloud):
     # Syncs [database] (cell1's) and, through its mapping, cell0.
-    _nova_manage(cloud, 'nova-db', 'db', 'sync')
+    _sync(cloud, 'nova-db', ('nova_cell0', 'nova'), 'db', 'sync')
 
 
 def create_cell1(cloud):

@@ -15,6 +15,7 @@
 import os
 
 from localcloud import configs
+from localcloud.lib import database
 
 
 def _conf(cloud):
@@ -27,5 +28,6 @@ def configure(cloud):
 
 
 def init(cloud):
-    cloud.once('placement-db', cloud.paths.bin('placement-manage'),
-               '--config-file', _conf(cloud), 'db', 'sync')
+    database.sync(cloud, 'placement-db', ('placement',),
+                  cloud.paths.bin('placement-manage'), '--config-file',
+                  _conf(cloud), 'db', 'sync')

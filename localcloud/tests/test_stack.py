@@ -23,6 +23,7 @@ import fixtures
 
 from localcloud import cloud as cloud_mod
 from localcloud import errors
+from localcloud.lib import database
 from localcloud import nova_one_process
 from localcloud import nova_tree
 from localcloud import overrides
@@ -52,11 +53,10 @@ NEEDS = (
      ('manage nova-manage api_db sync',
       'manage nova-manage cell_v2 create_cell'),
      ('manage keystone-manage db_sync', 'manage keystone-manage bootstrap'),
-     ('manage keystone-manage fernet_setup',
-      'manage keystone-manage bootstrap'),
-     ('manage keystone-manage credential_setup',
-      'manage keystone-manage bootstrap'),
-     ('manage keystone-manage bootstrap', 'start keystone'),
+     ('manage keystone-manage db_sync', 'start keystone'),
+     ('manage keystone-manage fernet_setup', 'start keystone'),
+     ('manage keystone-manage credential_setup', 'identity'),
+     ('manage keystone-manage bootstrap', 'identity'),
      ('start keystone', 'identity'),
      ('manage placement-manage db sync', 'start placement'),
      ('manage glance-manage db_sync', 'start glance'),
@@ -117,6 +117,9 @@ class StandIns(fixtures.Fixture):
             provision, 'identity', self.identity))
         self.useFixture(fixtures.MockPatchObject(
             provision, 'flavors_and_image', self.flavors_and_image))
+        # No MariaDB here: every sync runs (test_dbcache covers the cache).
+        self.useFixture(fixtures.MockPatchObject(
+            database, 'cache_of', return_value=None))
 
     def act(self, what):
         self.events.append(('begin', what))
