@@ -44,15 +44,24 @@ BASE_PORTS = {
 }
 
 
+# Linux hands out ports from 32768 up to clients: a listener there may find
+# its port taken by some connection's end.
+EPHEMERAL_PORTS_START = 32768
+MAX_PORT_OFFSET = EPHEMERAL_PORTS_START - 1 - max(BASE_PORTS.values())
+
+
 def _port_offset(text):
     try:
         offset = int(text or 0)
     except ValueError:
         offset = -1
-    if not 0 <= offset <= 10000:
-        raise SystemExit('LOCALCLOUD_PORT_OFFSET=%r: expected a whole number '
-                         'from 0 to 10000 (0, the default, gives the ports '
-                         'in localcloud/layout.py).' % text)
+    if not 0 <= offset <= MAX_PORT_OFFSET:
+        raise SystemExit(
+            'LOCALCLOUD_PORT_OFFSET=%r: expected a whole number from 0 to %d '
+            '(0, the default, gives the ports in localcloud/layout.py; a '
+            'larger offset would put a service among the ports Linux gives '
+            'to clients, from %d).'
+            % (text, MAX_PORT_OFFSET, EPHEMERAL_PORTS_START))
     return offset
 
 

@@ -10,12 +10,11 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-import unittest
-
 from localcloud import layout
+from localcloud.tests import base
 
 
-class PortOffsetTest(unittest.TestCase):
+class PortOffsetTest(base.TestCase):
 
     def test_unset_keeps_the_base_ports(self):
         self.assertEqual(0, layout._port_offset(None))
@@ -23,9 +22,13 @@ class PortOffsetTest(unittest.TestCase):
 
     def test_a_whole_number_shifts(self):
         self.assertEqual(100, layout._port_offset('100'))
+        highest = layout._port_offset(str(layout.MAX_PORT_OFFSET))
+        self.assertLess(max(layout.BASE_PORTS.values()) + highest,
+                        layout.EPHEMERAL_PORTS_START)
 
     def test_anything_else_is_refused_with_what_to_do(self):
-        for bad in ('abc', '-1', '10001', '1.5'):
+        too_far = str(layout.MAX_PORT_OFFSET + 1)
+        for bad in ('abc', '-1', too_far, '1.5'):
             with self.assertRaises(SystemExit) as ctx:
                 layout._port_offset(bad)
             self.assertIn("LOCALCLOUD_PORT_OFFSET=%r" % bad,
