@@ -40,6 +40,9 @@ MISSING_DRIVER = 'not running fake.FakeFinishMigrationFailDriver'
 # confirm) never reach the failing driver; the first case runs them all.
 ON_THE_FAILING_DESTINATION = (
     r'resize_tempest_plugin\.scenario\.test_(resize_fail|migrate_fail)')
+# Its test classes, each given a worker of its own: the tests mostly wait
+# on nova, so three side by side take the time of the longest.
+ON_THE_FAILING_DESTINATION_CLASSES = 3
 BUG_1825537 = 'This is nova bug 1825537'
 # Before each line of a case's tempest output: its failures are the
 # proof's material, not failures of the run (.ci/run counts lines that
@@ -54,6 +57,11 @@ class Case:
     nova_patches: tuple = ()    # --nova-patch arguments
     must_name: str = None       # None: must pass; else must fail naming it
     regex: str = None           # the tests; None: the shape's, all of them
+    workers: int = None         # tempest's concurrency; None: its default
+
+    @property
+    def tempest_args(self):
+        return ['--concurrency', str(self.workers)] if self.workers else []
 
     @property
     def expected(self):
@@ -69,10 +77,12 @@ def cases(shape):
         Case('%s on %s' % (destination, shape['source_driver']),
              nova_conf=('%s:DEFAULT:compute_driver=%s'
                         % (destination, shape['source_driver']),),
-             must_name=MISSING_DRIVER, regex=ON_THE_FAILING_DESTINATION),
+             must_name=MISSING_DRIVER, regex=ON_THE_FAILING_DESTINATION,
+             workers=ON_THE_FAILING_DESTINATION_CLASSES),
         Case('nova with %s' % os.path.basename(REVERT_BUG_1825537),
              nova_patches=(REVERT_BUG_1825537,), must_name=BUG_1825537,
-             regex=ON_THE_FAILING_DESTINATION),
+             regex=ON_THE_FAILING_DESTINATION,
+             workers=ON_THE_FAILING_DESTINATION_CLASSES),
     )
 
 
@@ -169,8 +179,9 @@ def run(make_cloud, run_tempest, shape, before, tempest_args=(),
                  for text in case.nova_conf],
                 nova_tree.NovaChoice.from_args(patches=case.nova_patches))
             actions.up(cloud)
-            returncode, output = run_tempest(cloud, list(tempest_args),
-                                             case.regex)
+            # The case's own arguments first: the caller's win.
+            returncode, output = run_tempest(
+                cloud, case.tempest_args + list(tempest_args), case.regex)
             matched, seen = judge(case, returncode, output,
                                   actions.leftovers(cloud))
             rows.append((case.name, case.expected, seen,
