@@ -27,9 +27,12 @@ from oslo_log import log as logging
 
 LOG = logging.getLogger(__name__)
 
-#: What placement says (in a 500) when two writes to one provider race
-#: inside it: ResourceProviderConcurrentUpdateDetected.
-CONCURRENT_UPDATE = 'concurrently updated the resource provider'
+#: What placement says in a 500 when a write to a provider races another
+#: and asks for a retry: ResourceProviderConcurrentUpdateDetected, and its
+#: database's deadlock (MySQL error 1213, "try restarting transaction"),
+#: seen with four runs at once.
+RETRY_ASKED = ('concurrently updated the resource provider',
+               'Deadlock found when trying to get lock')
 
 
 class TraitUpdateConflict(Exception):
@@ -44,7 +47,7 @@ def _is_placement_race(exc):
     """
     response = getattr(exc, 'response', None)
     return (exc.status_code == 500 and response is not None
-            and CONCURRENT_UPDATE in response.text)
+            and any(words in response.text for words in RETRY_ASKED))
 
 
 class Placement(object):

@@ -166,6 +166,19 @@ class TestTraits(base.TestCase):
             {'traits': ['CUSTOM_MINE', 'CUSTOM_X'],
              'resource_provider_generation': 8}, self._writes()[-1])
 
+    def test_add_retries_when_placement_deadlocks_in_its_database(self):
+        # Seen with four runs at once: a 500 carrying the database's
+        # deadlock, which asks for the transaction to be restarted.
+        deadlock = http_error(
+            500, 'Placement API unexpected error: (pymysql.err.'
+                 'OperationalError) (1213, \'Deadlock found when trying to '
+                 'get lock; try restarting transaction\')')
+        client = self._client(
+            [provider_traits([], 7), provider_traits([], 7)],
+            [deadlock, None])
+        client.add_provider_trait(RP, 'CUSTOM_MINE')
+        self.assertEqual(2, len(self._writes()))
+
     def test_add_does_not_retry_another_server_error(self):
         client = self._client([provider_traits([], 7)],
                               [http_error(500, 'database is gone')])
