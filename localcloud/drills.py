@@ -52,8 +52,10 @@ from localcloud import layout
 
 # Where the scenario is, from the plugin's waiter lines in tempest.log.
 RESIZING = re.compile(r'Waiting for the resize migration of server')
-CHECKING = re.compile(r'Waiting for server \S+ to become ERROR: '
-                      r'status=ERROR')
+# The migration in error: the test waits for the server's ERROR, then reads
+# placement.
+CHECKING = re.compile(r'Waiting for the resize migration of server \S+ to '
+                      r'reach error: error ')
 # How many build_timeouts a run may take before it counts as a hang: the
 # test waits at most five times (boot, migration, ERROR, deletion, the
 # allocations), and its cleanup once more for the server.
@@ -79,9 +81,9 @@ DRILLS = {
         'RabbitMQ stopped (SIGTERM) while the resize runs and started again '
         'at once by up', 'rabbitmq', RESIZING, signal.SIGTERM, restart=True),
     'placement-down': Drill(
-        'placement stopped (SIGTERM) once the server is ERROR, as the test '
-        'checks the allocations', 'placement', CHECKING, signal.SIGTERM,
-        restart=False),
+        'placement stopped (SIGTERM) once the migration is in error, before '
+        'the test checks the allocations', 'placement', CHECKING,
+        signal.SIGTERM, restart=False),
     'mariadb-killed': Drill(
         'MariaDB killed (SIGKILL) between two runs', 'mariadb', None,
         signal.SIGKILL, restart=False),
@@ -172,7 +174,7 @@ class Harness:
         self.say('%s: tempest run exit %d after %.1f s (build_timeout %d '
                  's), %s' % (label, rc, seconds, self.build_timeout(),
                              _outcome(output)))
-        for line in exception_lines(output):
+        for line in exception_lines(output)[:8]:
             self.say('    ' + line)
 
     def wait_in_log(self, pattern, since, proc, timeout):
@@ -195,13 +197,17 @@ class Harness:
         except FileNotFoundError:
             return 0
 
-    def kill(self, service, sig):
-        pid = self.pids().get(service)
+    def kill(self, service, sig, pids):
+        """Signal ``service`` by its pid in ``pids`` (from :meth:`pids`)."""
+        pid = pids.get(service)
         if pid is None:
             self.check(False, '%s is not running: nothing to break' % service)
             return False
-        # The service's whole process group, as supervisord started it.
-        os.killpg(os.getpgid(pid), sig)
+        # The service's whole process group where supervisord gave it one.
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, sig)
+        else:
+            os.kill(pid, sig)
         self.say('%s (pid %d): %s' % (service, pid, signal.Signals(sig).name))
         return True
 
@@ -310,18 +316,21 @@ def run_drill(harness, name):
         rc, seconds, output = harness.finish_tempest(
             harness.start_tempest(name='before'))
         harness.report_run('run before the fault', rc, seconds, output)
-        harness.kill(drill.service, drill.sig)
+        harness.kill(drill.service, drill.sig, harness.pids())
         rc, seconds, output = harness.finish_tempest(
             harness.start_tempest(name='after'))
         harness.report_run('run after the fault', rc, seconds, output)
     else:
+        # Read before the run: status takes seconds, the window may not.
+        pids = harness.pids()
         since = harness.log_size()
         proc = harness.start_tempest(name=name)
         if harness.wait_in_log(drill.when, since, proc,
                                timeout=2 * harness.build_timeout()):
             harness.say('%.1f s into the run: %s' % (
                 time.monotonic() - proc.began, drill.when.pattern))
-            if harness.kill(drill.service, drill.sig) and drill.restart:
+            if (harness.kill(drill.service, drill.sig, pids)
+                    and drill.restart):
                 harness.up()
         else:
             harness.check(False, 'the run never reached %r'

@@ -12,6 +12,7 @@
 """The drills' harness, on stand-ins: no cloud is started or broken."""
 
 import os
+import signal
 import subprocess
 
 import fixtures
@@ -129,3 +130,15 @@ class HarnessTest(base.TestCase):
         proc.kill()
         proc.wait()
         self.assertEqual([], drills.cloud_processes(self.paths))
+
+    def test_kill_signals_the_pid_read_from_status(self):
+        proc = subprocess.Popen(['sleep', '30'], start_new_session=True)
+        self.addCleanup(proc.wait)
+        self.assertTrue(self.harness.kill(
+            'placement', signal.SIGTERM, {'placement': proc.pid}))
+        self.assertEqual(-signal.SIGTERM, proc.wait(timeout=5))
+        self.assertIn('placement (pid %d): SIGTERM' % proc.pid,
+                      self.out.getvalue())
+        self.assertFalse(self.harness.kill('rabbitmq', signal.SIGTERM, {}))
+        self.assertEqual(['rabbitmq is not running: nothing to break'],
+                         self.harness.failures)
