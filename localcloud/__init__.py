@@ -16,4 +16,17 @@
 (:mod:`localcloud.cli`, :mod:`localcloud.install`) uses only the standard
 library: it installs what is missing and then runs the rest inside the
 cloud's own venv. The plugin never imports this package.
+
+Inside the venv, laid out as devstack is:
+
+* :mod:`localcloud.verbs`: the command line's verbs;
+* :mod:`localcloud.stack`: what ``up`` and ``down`` do, ``up`` as a
+  declared plan of steps (devstack's stack.sh and unstack.sh);
+* :mod:`localcloud.lib`: one module per service, each with the same
+  verbs (devstack's lib/<service>);
+* the machinery they share: :mod:`localcloud.cloud` (one cloud's parts),
+  :mod:`localcloud.state`, :mod:`localcloud.processes`,
+  :mod:`localcloud.supervision`, :mod:`localcloud.services` (what each
+  process runs and how its health is judged), :mod:`localcloud.configs`
+  and :mod:`localcloud.provision`.
 """

@@ -26,7 +26,7 @@ from localcloud import install
 from localcloud import layout
 from localcloud import progress
 
-VERBS_THAT_INSTALL = ('up', 'run', 'bench')
+VERBS_THAT_INSTALL = ('up', 'run', 'prove', 'bench')
 
 
 def add_location_options(parser, default):
@@ -57,6 +57,17 @@ def build_parser():
             help="set a nova option for every nova service, or for one "
                  "compute host only (devstack's post-config), e.g. "
                  "host2:DEFAULT:compute_driver=fake.FakeDriver; repeatable")
+        sub.add_argument(
+            '--nova-source', metavar='DIR',
+            help="run nova's services from this nova tree (a git checkout "
+                 'or an unpacked sdist), imported in place: an edit there '
+                 'is live after "restart"; every other package stays the '
+                 "venv's")
+        sub.add_argument(
+            '--nova-patch', action='append', default=[], metavar='FILE',
+            help='apply this unified diff (git diff, git format-patch) to '
+                 "the nova that runs, in an overlay in the state directory "
+                 "(the venv's nova is untouched); repeatable, in order")
 
     up = verbs.add_parser(
         'up', help='install if needed, start every service, wait until '
@@ -69,11 +80,31 @@ def build_parser():
                     "tempest's status")
     add_shape_options(run)
     run.add_argument('--keep', action='store_true',
-                     help='leave the cloud up after the run')
+                     help='leave the cloud up after the run, as the run '
+                          'made it (without it, a cloud that was up is '
+                          'brought back as it was, and one that was down '
+                          'goes down)')
     run.add_argument('tempest_args', nargs=argparse.REMAINDER,
                      help='extra arguments for tempest run (after --)')
 
-    verbs.add_parser('status', help='each service: pid, port, health')
+    prove = verbs.add_parser(
+        'prove', help='run the tests on one cloud as shipped (must pass), '
+                      'with the destination on fake.FakeDriver (must fail, '
+                      'naming the missing failing driver) and with nova\'s '
+                      'fix for bug 1825537 reverted (must fail, naming the '
+                      'bug), restarting only what each case changes; '
+                      'prints a table; exits 0 if each went as expected')
+    prove.add_argument('tempest_args', nargs=argparse.REMAINDER,
+                       help='extra arguments for tempest run (after --)')
+
+    verbs.add_parser(
+        'restart', help="restart nova's services (api, conductor, "
+                        'scheduler, computes) with the nova chosen at up, '
+                        'rebuilt: a --nova-source edit becomes live, '
+                        '--nova-patch is applied again')
+
+    verbs.add_parser('status', help='which nova runs; each service: pid, '
+                                    'port, health')
 
     down = verbs.add_parser(
         'down', help='stop every process this cloud started')

@@ -23,6 +23,7 @@ import time
 
 from localcloud import errors
 from localcloud import layout
+from localcloud import nova_tree
 from localcloud import processes as processes_mod
 from localcloud import progress
 from localcloud import provision
@@ -38,7 +39,8 @@ class Cloud:
     connection) are the cloud's own by default; tests pass stand-ins.
     """
 
-    def __init__(self, paths, nova_overrides=(), supervisor=None,
+    def __init__(self, paths, nova_overrides=(),
+                 nova_choice=nova_tree.NovaChoice(), supervisor=None,
                  connect=provision.admin_connection):
         self.paths = paths
         self.shape, self.tempest_options = layout.read_cloud_shape()
@@ -47,7 +49,11 @@ class Cloud:
             (self.shape['destination_host'], self.shape['destination_driver']),
         )
         self.nova_overrides = list(nova_overrides)
-        self.services = services_mod.build(paths, self.compute_hosts)
+        self.nova_choice = nova_choice
+        # Where nova's services import nova from (None: the venv's).
+        self.nova_path = nova_tree.import_path(nova_choice, paths.state)
+        self.services = services_mod.build(paths, self.compute_hosts,
+                                           self.nova_path)
         self.supervisor = supervisor or supervision.Supervisor(paths)
         self.state = state_mod.State(paths)
         self.processes = processes_mod.Processes(

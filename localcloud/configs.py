@@ -166,8 +166,10 @@ def nova_conf(paths, secrets, nova_overrides=()):
             'host': CONTROLLER_HOST,
             'state_path': nova,
             'instances_path': os.path.join(nova, 'instances'),
-            # oslo.service waits up to 60 s for a graceful stop by default.
-            'graceful_shutdown_timeout': '5',
+            # oslo.service waits up to 60 s for a graceful stop by default;
+            # a fake compute has nothing to finish, and restarts (prove,
+            # restart) wait for its stop.
+            'graceful_shutdown_timeout': '1',
         },
         'api': {'auth_strategy': 'keystone'},
         'wsgi': {'api_paste_config': os.path.join(paths.venv, 'etc', 'nova',

@@ -45,8 +45,10 @@ class NovaTreeError(errors.CloudError):
 
 @dataclasses.dataclass(frozen=True)
 class NovaChoice:
-    """Which nova: ``source`` (a tree's path) or None for the venv's, and
-    the patches applied to it, in order."""
+    """Which nova: a tree (``source``, None for the venv's) and patches.
+
+    The patches are applied to it in order.
+    """
 
     source: str = None
     patches: tuple = ()
@@ -135,6 +137,13 @@ def base_tree(choice, venv):
     return choice.source or venv_site_packages(venv)
 
 
+def import_path(choice, state):
+    """Where nova's processes import nova from, or None for the venv's."""
+    if choice.patches:
+        return os.path.join(state, OVERLAY)
+    return choice.source
+
+
 def prepare(choice, venv, state):
     """Where nova's processes import nova from, or None for the venv's.
 
@@ -143,17 +152,18 @@ def prepare(choice, venv, state):
     applied, checked all together before anything replaces the overlay in
     use. NovaTreeError names the patch and the hunk that does not apply.
     """
+    overlay = import_path(choice, state)
     if not choice.patches:
-        return choice.source
-    overlay = os.path.join(state, OVERLAY)
+        return overlay
     scratch = overlay + '.new'
     shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(scratch, mode=0o700)
     try:
-        shutil.copytree(
-            os.path.join(base_tree(choice, venv), 'nova'),
-            os.path.join(scratch, 'nova'), symlinks=True,
-            ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+        # Modification times are kept (copy2), so that the compiled
+        # bytecode beside each unpatched module stays valid: only what a
+        # patch changes is compiled again.
+        shutil.copytree(os.path.join(base_tree(choice, venv), 'nova'),
+                        os.path.join(scratch, 'nova'), symlinks=True)
         for patch in choice.patches:
             _apply(patch, scratch, describe_base(choice, venv))
     except BaseException:

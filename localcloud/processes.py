@@ -15,6 +15,7 @@ its health, stop them all in order, and kill what this cloud started and
 nothing watches any more.
 """
 
+import datetime
 import http.client
 import socket
 import subprocess
@@ -31,6 +32,14 @@ from localcloud import supervision
 
 # Between two health probes of a starting service.
 POLL_INTERVAL = 0.2
+# nova-compute, about one start in eight with two computes starting side by
+# side: nova's threaded look across cells at its start reads oslo.config
+# while another thread registers options. A second start is clean.
+STARTUP_RACE = 'RuntimeError: dictionary changed size during iteration'
+
+
+class ExitedWhileStarting(errors.CloudError):
+    """A service's process ended before it became healthy."""
 
 
 class Processes:
@@ -48,6 +57,9 @@ class Processes:
         self.state = state
         self.connection = connection
         self.start_times = {}
+        # When each was last started here (UTC seconds): nova's services
+        # count as healthy only once their record has news from after it.
+        self.started_at = {}
 
     def start(self, name):
         """Start one service unless it runs healthy; wait until it is."""
@@ -63,19 +75,31 @@ class Processes:
                 'process:\n%s\nStop that process, or run '
                 '"python3 -m localcloud down" if it is an earlier cloud.'
                 % (service.port, name, who_listens(service.port)))
-        pid = self.supervisor.start(name)
-        try:
-            self.wait_healthy(service)
-        finally:
-            # Read once it has run a while: right after the fork, the
-            # command line is still supervisord's.
-            self.state.remember_process(name, pid, cmdline(pid))
+        for attempt in (1, 2):
+            self.started_at[name] = time.time()
+            pid = self.supervisor.start(name)
+            try:
+                self.wait_healthy(service)
+                break
+            except ExitedWhileStarting as exc:
+                if attempt == 2 or STARTUP_RACE not in tail(exc.log, 80):
+                    raise
+                progress.step('%s exited while starting, on a race inside '
+                              'nova ("%s" in %s): starting it once more'
+                              % (name, STARTUP_RACE, exc.log))
+            finally:
+                # Read once it has run a while: right after the fork, the
+                # command line is still supervisord's.
+                self.state.remember_process(name, pid, cmdline(pid))
         self.start_times[name] = time.monotonic() - began
         progress.step('%s healthy (pid %s) after %.1fs'
                       % (name, pid, self.start_times[name]))
 
     def stop(self, name):
         self.supervisor.stop(name)
+
+    def stop_many(self, names):
+        self.supervisor.stop_many(names)
 
     def running(self, name):
         info = self.supervisor.all_info().get(name)
@@ -90,7 +114,8 @@ class Processes:
         seen = 'no answer yet'
         while time.monotonic() < deadline:
             if not self.running(service.name):
-                raise self._failure(service, 'exited while starting')
+                raise self._failure(service, 'exited while starting',
+                                    ExitedWhileStarting)
             ok, seen = self.health(service)
             if ok:
                 return
@@ -98,34 +123,40 @@ class Processes:
         raise self._failure(service, 'not healthy within %ds (last seen: %s)'
                             % (service.start_timeout, seen))
 
-    def _failure(self, service, what):
+    def _failure(self, service, what, error=errors.CloudError):
         log = self.paths.log(service.name)
-        return errors.CloudError('%s %s. The last lines of %s:\n%s'
-                                 % (service.name, what, log, tail(log, 30)))
+        failure = error('%s %s. The last lines of %s:\n%s'
+                        % (service.name, what, log, tail(log, 30)))
+        failure.log = log
+        return failure
 
     def health(self, service):
         """(healthy, what was seen) for one service."""
         if service.health == services_mod.HTTP:
             return http_health(service.port, service.health_path)
+        since = self.started_at.get(service.name)
         if service.health == services_mod.COMPUTE:
-            return self._compute_health(service.compute_host)
+            return self._compute_health(service.compute_host, since)
         if service.health == services_mod.NOVA_SERVICE:
-            return self._nova_service_health(service.name)
+            return self._nova_service_health(service.name, since)
         if port_open(service.port):
             return True, 'listening on %d' % service.port
         return False, 'port %d closed' % service.port
 
-    def _nova_service_health(self, binary):
+    def _nova_service_health(self, binary, since=None):
         try:
             found = list(self.connection().compute.services(binary=binary))
         except Exception as exc:  # noqa: any API failure means "not yet"
             return False, 'nova API: %s' % api_failure(exc)
         states = ['%s %s/%s' % (s.host, s.status, s.state) for s in found]
-        healthy = any(s.state == 'up' for s in found)
+        healthy = any(reports_since(s, since) for s in found)
         return healthy, ', '.join(states) or 'no service record yet'
 
-    def _compute_health(self, host):
-        """Up in nova, and its resource provider in placement."""
+    def _compute_health(self, host, since=None):
+        """Up in nova, and its resource provider in placement.
+
+        Up since its start, if it was started here.
+        """
         try:
             conn = self.connection()
             found = list(conn.compute.services(binary='nova-compute',
@@ -135,10 +166,10 @@ class Processes:
                     'resource_providers']
         except Exception as exc:  # noqa: any API failure means "not yet"
             return False, 'API: %s' % api_failure(exc)
-        if not found or found[0].state != 'up':
+        if not found or not reports_since(found[0], since):
             return False, 'nova-compute on %s: %s' % (host, ', '.join(
-                '%s/%s' % (s.status, s.state) for s in found)
-                or 'no service record yet')
+                '%s/%s, last report %s' % (s.status, s.state, s.updated_at)
+                for s in found) or 'no service record yet')
         if not rps:
             return False, 'no resource provider named %s yet' % host
         return True, 'up, resource provider %s' % rps[0]['uuid']
@@ -177,6 +208,26 @@ class Processes:
             supervision.kill_group(pid)
             killed.append('%s (pid %d)' % (what, pid))
         return killed
+
+
+def reports_since(service, since):
+    """Whether nova lists ``service`` up, as reported since ``since``.
+
+    ``since``: when the process was started, in UTC seconds; None: any
+    process.
+
+    A restarted service's record stays "up" from its previous run until
+    nova's service_down_time passes; its first report after the start tells
+    that the new process serves. A record with no report yet was made by
+    the process just started. The database keeps whole seconds.
+    """
+    if service.state != 'up':
+        return False
+    if since is None or not service.updated_at:
+        return True
+    reported = datetime.datetime.fromisoformat(service.updated_at.rstrip('Z'))
+    return reported.replace(tzinfo=datetime.timezone.utc).timestamp() >= int(
+        since)
 
 
 def cmdline(pid):

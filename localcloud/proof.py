@@ -22,17 +22,24 @@ It prints a table and exits 0 only if every case went as expected.
 
 import dataclasses
 import os
+import re
 import time
 
 from localcloud import layout
 from localcloud import nova_tree
 from localcloud import overrides as overrides_mod
 from localcloud import progress
+from localcloud import provision
+from localcloud import stack
 
 REVERT_BUG_1825537 = os.path.join(layout.REPO_ROOT, 'localcloud', 'patches',
                                   'revert-bug-1825537.diff')
 MISSING_DRIVER = 'not running fake.FakeFinishMigrationFailDriver'
 BUG_1825537 = 'This is nova bug 1825537'
+# Before each line of a case's tempest output: its failures are the
+# proof's material, not failures of the run (.ci/run counts lines that
+# start with " - Failed:").
+OUTPUT_PREFIX = '  | '
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,19 +69,52 @@ def cases(shape):
     )
 
 
+# A test's result line in ``tempest run``'s output (subunit-trace).
+RESULT = re.compile(r'^\{\d+\} (\S+) \[[\d.]+s\] \.\.\. (ok|FAILED|SKIPPED)',
+                    re.MULTILINE)
+
+
+def failures(output):
+    """{test id: what tempest printed of its failure}, from the output."""
+    found = {}
+    results = list(RESULT.finditer(output))
+    for result, following in zip(results, results[1:] + [None]):
+        if result.group(2) == 'FAILED':
+            end = following.start() if following else len(output)
+            found[result.group(1)] = output[result.end():end]
+    return found
+
+
 def judge(case, returncode, output, leftovers):
-    """(matched, what was seen) for one case's run."""
+    """(matched, what was seen) for one case's run.
+
+    A case that must fail matches only if every failed test names its
+    cause: a test failing for another reason (a timeout, a crash) is not
+    the failure the case is about.
+    """
     if leftovers:
         return False, 'left %d things behind: %s' % (
             len(leftovers), '; '.join(leftovers))
+    failed = failures(output)
     if returncode == 0:
         return case.must_name is None, 'passed'
     if case.must_name is None:
-        return False, 'failed (exit %d)' % returncode
-    if case.must_name in output:
-        return True, 'failed naming "%s"' % case.must_name
-    return False, 'failed (exit %d) without naming "%s"' % (
-        returncode, case.must_name)
+        return False, 'failed (exit %d): %s' % (
+            returncode, ', '.join(short(t) for t in failed) or 'no test ran')
+    if not failed:
+        return False, 'failed (exit %d) with no test failing' % returncode
+    other = [short(t) for t, text in failed.items()
+             if case.must_name not in text]
+    if other:
+        return False, '%s failed without naming "%s"' % (
+            ', '.join(other), case.must_name)
+    return True, '%d failed, each naming "%s"' % (len(failed),
+                                                  case.must_name)
+
+
+def short(test_id):
+    """A test id without its module path."""
+    return test_id.rsplit('.', 1)[-1]
 
 
 def table(rows):
@@ -89,16 +129,26 @@ def table(rows):
         for row in cells)
 
 
-def run(make_cloud, run_tempest, shape, tempest_args=()):
+@dataclasses.dataclass(frozen=True)
+class CloudActions:
+    """What the proof does to a cloud (the stack's own, unless tests say)."""
+    up: object = stack.up
+    down: object = stack.down
+    leftovers: object = staticmethod(
+        lambda cloud: provision.leftovers(cloud.conn))
+
+
+def run(make_cloud, run_tempest, shape, before, tempest_args=(),
+        actions=CloudActions()):
     """Run every case on one cloud; 0 if each went as expected, else 1.
 
     ``make_cloud(nova_overrides, nova_choice)`` gives a cloud whose ``up``
     changes only what differs from the cloud that runs;
-    ``run_tempest(cloud, args)`` gives (exit code, output).
+    ``run_tempest(cloud, args)`` gives (exit code, output). ``before`` is
+    the cloud as it was: left down if it was down, else brought back.
     """
     hosts = (shape['source_host'], shape['destination_host'])
-    shipped = make_cloud((), nova_tree.NovaChoice())
-    brought_up_here = not shipped.is_up()
+    brought_up_here = not before.is_up()
     rows = []
     began = time.monotonic()
     try:
@@ -110,18 +160,18 @@ def run(make_cloud, run_tempest, shape, tempest_args=()):
                 [overrides_mod.parse_nova_override(text, hosts)
                  for text in case.nova_conf],
                 nova_tree.NovaChoice.from_args(patches=case.nova_patches))
-            cloud.up()
+            actions.up(cloud)
             returncode, output = run_tempest(cloud, list(tempest_args))
             matched, seen = judge(case, returncode, output,
-                                  cloud.leftovers())
+                                  actions.leftovers(cloud))
             rows.append((case.name, case.expected, seen,
                          time.monotonic() - case_began, matched))
     finally:
         if brought_up_here:
-            shipped.down()
-        elif rows:
-            progress.step('prove: back to the cloud as shipped')
-            shipped.up()
+            actions.down(before)
+        else:
+            progress.step('prove: back to the cloud as it was')
+            actions.up(before)
     print(table(rows))
     matched = sum(row[4] for row in rows)
     progress.step('prove: %d of %d cases as expected in %.1fs'

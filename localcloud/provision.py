@@ -14,13 +14,13 @@
 users and the catalog in keystone, the flavors and the image tempest.conf
 names. Every step is idempotent, so ``up`` after a half-finished ``up``
 completes what is missing.
+
+openstacksdk is imported by the functions that call it: it takes about a
+second to import, which ``down``, ``logs`` and ``status`` of a stopped cloud
+need not wait for.
 """
 
-import openstack
-from openstack import exceptions as sdk_exc
-
 from localcloud import configs
-from localcloud import errors
 
 ADMIN = 'admin'
 # Every placement call here: resource providers, their traits, allocations.
@@ -36,7 +36,8 @@ FLAVORS = {
 
 
 def admin_connection(secrets):
-    return openstack.connection.Connection(
+    from openstack import connection  # see the module's docstring
+    return connection.Connection(
         auth_url=configs.url('keystone', '/v3'),
         username=ADMIN, password=secrets[ADMIN], project_name=ADMIN,
         user_domain_name='Default', project_domain_name='Default',
@@ -105,34 +106,6 @@ def flavors_and_image(conn):
             name=IMAGE_NAME, disk_format='raw', container_format='bare',
             visibility='public', data=IMAGE_BYTES)
     return flavor_ids, image.id
-
-
-def compute_services(conn):
-    """{host: service} for every nova-compute service record."""
-    return {s.host: s for s in conn.compute.services(binary='nova-compute')}
-
-
-def forget_compute(conn, host):
-    """Delete a nova-compute's service record so that it can start again.
-
-    The compute node and resource provider go with it. nova's fake drivers
-    take a new node uuid each time they start; against the record of their
-    previous run they refuse to start ("No local node
-    identity found ...") or collide with the old compute node.
-    """
-    service = compute_services(conn).get(host)
-    if service is None:
-        return False
-    try:
-        conn.compute.delete_service(service)
-    except sdk_exc.ConflictException as exc:
-        raise errors.CloudError(
-            'cannot restart the fake compute %s: nova refuses to delete its '
-            'service record while servers are on it (%s). Delete those '
-            'servers (openstack server list --all-projects --host %s), or '
-            'start afresh with: python3 -m localcloud down --purge'
-            % (host, exc.details or exc, host))
-    return True
 
 
 def placement_get(conn, url):

@@ -20,6 +20,7 @@ import os
 from localcloud import configs
 from localcloud import errors
 from localcloud import layout
+from localcloud import nova_one_process
 
 # What each API answers without a token when it is up.
 HEALTH_PATHS = {'keystone': '/v3', 'placement': '/', 'glance': '/',
@@ -47,18 +48,31 @@ class Service:
     compute_host: str = None
 
 
-def _api(paths, name, module, config_env):
+def _api(paths, name, module, config_env, pythonpath=layout.REPO_ROOT):
     """An API served by :mod:`localcloud.wsgi` on its loopback port."""
     return Service(
         name, (paths.venv_python, '-m', 'localcloud.wsgi', module,
                str(layout.PORTS[name])),
-        env=(config_env, ('PYTHONPATH', layout.REPO_ROOT)),
+        env=(config_env, ('PYTHONPATH', pythonpath)),
         port=layout.PORTS[name], health=HTTP, start_timeout=90,
         health_path=HEALTH_PATHS[name])
 
 
-def build(paths, compute_hosts):
-    """Every service, in start order. ``compute_hosts``: (host, driver)."""
+def nova_pythonpath(nova_path):
+    """The PYTHONPATH of nova's processes.
+
+    ``nova_path`` first, if given (:mod:`localcloud.nova_tree`); localcloud's
+    own modules always.
+    """
+    return ':'.join(p for p in (nova_path, layout.REPO_ROOT) if p)
+
+
+def build(paths, compute_hosts, nova_path=None):
+    """Every service, in start order.
+
+    ``compute_hosts``: (host, driver); ``nova_path``: where nova's services
+    import nova from, None for the venv's.
+    """
     etc = paths.etc
     rabbit = paths.path('rabbitmq')
     services = [
@@ -85,16 +99,21 @@ def build(paths, compute_hosts):
             ('RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS',
              '-kernel inet_dist_use_interface {127,0,0,1} '
              '+S 1:1 +A 4 +sbwt none +sbwtdcpu none +sbwtdio none'),
-        ), port=layout.PORTS['rabbitmq']),
+        ), port=layout.PORTS['rabbitmq'],
+            # An Erlang VM's boot: 10 to 30 s on a busy two-core machine.
+            start_timeout=60),
     ]
     for name, module, env in (
             ('keystone', 'keystone.wsgi.api', 'OS_KEYSTONE_CONFIG_DIR'),
             ('placement', 'placement.wsgi.api', 'OS_PLACEMENT_CONFIG_DIR'),
             ('glance', 'glance.wsgi.api', 'OS_GLANCE_CONFIG_DIR'),
-            ('neutron', 'neutron.wsgi.api', 'OS_NEUTRON_CONFIG_DIR'),
-            ('nova-api', 'nova.wsgi.osapi_compute', 'OS_NOVA_CONFIG_DIR')):
+            ('neutron', 'neutron.wsgi.api', 'OS_NEUTRON_CONFIG_DIR')):
         config_dir = os.path.join(etc, name.split('-')[0])
         services.append(_api(paths, name, module, (env, config_dir)))
+    pythonpath = ('PYTHONPATH', nova_pythonpath(nova_path))
+    services.append(_api(paths, 'nova-api', 'nova.wsgi.osapi_compute',
+                         ('OS_NOVA_CONFIG_DIR', os.path.join(etc, 'nova')),
+                         pythonpath[1]))
     nova_conf = os.path.join(etc, 'nova', 'nova.conf')
     for binary in ('nova-conductor', 'nova-scheduler'):
         # Judged through nova's API, which must be up (and reach RabbitMQ)
@@ -102,14 +121,21 @@ def build(paths, compute_hosts):
         services.append(Service(binary, (
             paths.venv_python, '-m', 'localcloud.nova_one_process', binary,
             '--config-file', nova_conf),
-            env=(('PYTHONPATH', layout.REPO_ROOT),), health=NOVA_SERVICE,
-            start_timeout=90))
+            env=(pythonpath,), health=NOVA_SERVICE, start_timeout=90))
     for host, _driver in compute_hosts:
         services.append(Service(compute_service(host), (
-            paths.bin('nova-compute'), '--config-file', nova_conf,
+            paths.venv_python, '-m', 'localcloud.nova_one_process',
+            'nova-compute', '--config-file', nova_conf,
             '--config-file', os.path.join(etc, 'nova', host + '.conf')),
+            env=(pythonpath, (nova_one_process.COMPUTE_HOST, host)),
             health=COMPUTE, start_timeout=120, compute_host=host))
     return services
+
+
+def nova_services(services):
+    """The names of the services that run nova's code, in start order."""
+    return [s.name for s in services
+            if s.name == 'nova-api' or s.health in (NOVA_SERVICE, COMPUTE)]
 
 
 def compute_service(host):

@@ -34,6 +34,7 @@ from localcloud.lib import nova
 from localcloud.lib import placement
 from localcloud.lib import rpc_backend
 from localcloud.lib import tempest
+from localcloud import nova_tree
 from localcloud import processes
 from localcloud import progress
 from localcloud import services as services_mod
@@ -89,14 +90,11 @@ def up_plan(cloud):
     ) + tuple(
         Step(name, (start(name),), after=nova_needs)
         for name in nova.CONTROL_SERVICES
-    ) + (
-        # A compute needs keystone's users and placement (and the
-        # conductor, which its health waits for), not neutron or glance;
-        # forgetting its previous run needs nova's API.
-        Step('computes-reset', (nova.reset_computes,),
-             after=('placement', 'nova-api')),
     ) + tuple(
-        Step(name, (start(name),), after=('computes-reset',))
+        # A compute needs keystone's users, placement and the conductor
+        # (it waits for it by itself), not neutron or glance; it starts
+        # beside nova's API, through which its health is read.
+        Step(name, (start(name),), after=('placement',) + nova_needs)
         for name in computes
     ) + (
         # Flavors, image and tempest.conf need nova's API and glance, not
@@ -166,31 +164,43 @@ def write_configs(cloud):
 
 
 def up(cloud):
-    """Bring the cloud up, or what of it is not running; say what changed."""
-    wanted = [str(o) for o in cloud.nova_overrides]
+    """Bring the cloud up, or what of it is not running; say what changed.
+
+    On a cloud that is up with another nova (--nova-conf, --nova-source,
+    --nova-patch), only the nova services that change are restarted.
+    """
+    wanted = {'nova_conf': [str(o) for o in cloud.nova_overrides],
+              'nova': cloud.nova_choice.as_record()}
+    new_nova = True
     if cloud.is_up():
         record = cloud.state.load_record()
-        if record.get('nova_conf', []) != wanted:
-            raise errors.CloudError(
-                'the cloud in %s is up with --nova-conf %s; this asks '
-                'for %s. Run "python3 -m localcloud down" first.'
-                % (cloud.paths.state, record.get('nova_conf') or '(none)',
-                   wanted or '(none)'))
+        new_nova = record.get('nova') != wanted['nova']
+        changed = nova.services_to_restart(cloud, record)
         stopped = [s.name for s in cloud.services
                    if not cloud.processes.running(s.name)]
-        if not stopped:
+        if not changed and not stopped:
             progress.step('the cloud in %s is already up: nothing changed'
                           % cloud.paths.state)
             return
-        progress.step('the cloud is up but these are not running: %s; '
-                      'starting them' % ', '.join(stopped))
+        if stopped:
+            progress.step('the cloud is up but these are not running: %s; '
+                          'starting them' % ', '.join(stopped))
+        if changed:
+            # A patch that does not apply stops here, with nothing changed.
+            if new_nova:
+                nova.prepare(cloud)
+            progress.step('restarting %s for %s' % (
+                ', '.join(changed), describe_nova(cloud)))
+            cloud.processes.stop_many(changed)
+    elif new_nova:
+        nova.prepare(cloud)
     began = time.monotonic()
     if not cloud.supervisor.pid:
         orphans = cloud.processes.kill_orphans()
         if orphans:
             progress.step('supervisord was gone; stopped what it had '
                           'started: %s' % ', '.join(orphans))
-    cloud.state.save_record(ready=False, nova_conf=wanted)
+    cloud.state.save_record(ready=False, **wanted)
     write_configs(cloud)
     if cloud.supervisor.start_daemon():
         progress.step('supervisord started')
@@ -199,8 +209,26 @@ def up(cloud):
     run_plan(up_plan(cloud), cloud)
     cloud.state.save_record(ready=True, up_seconds=time.monotonic() - began,
                             start_times=cloud.processes.start_times)
-    progress.step('the cloud is up in %.1fs; tempest workspace: %s'
-                  % (time.monotonic() - began, cloud.paths.workspace))
+    progress.step('the cloud is up in %.1fs, with %s; tempest workspace: %s'
+                  % (time.monotonic() - began, describe_nova(cloud),
+                     cloud.paths.workspace))
+
+
+def restart_nova(cloud):
+    """Restart every nova service with the nova chosen at ``up``, rebuilt.
+
+    A source tree's edits become live; its patches are applied again.
+    """
+    nova.prepare(cloud)
+    names = services_mod.nova_services(cloud.services)
+    progress.step('restarting %s for %s' % (', '.join(names),
+                                            describe_nova(cloud)))
+    cloud.processes.stop_many(names)
+    up(cloud)
+
+
+def describe_nova(cloud):
+    return nova_tree.describe(cloud.nova_choice, cloud.paths.venv)
 
 
 def down(cloud, purge=False):

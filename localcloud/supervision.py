@@ -125,6 +125,14 @@ class Supervisor:
         return {info['name']: info
                 for info in self._proxy().supervisor.getAllProcessInfo()}
 
+    def stop_many(self, names, timeout=60, info=None):
+        """Stop the programs ``names`` at once; wait until they are gone."""
+        info = info or self.all_info()
+        for name in names:
+            self._stop_quietly(name, wait=False)
+        _wait_gone([info[n]['pid'] for n in names
+                    if n in info and info[n]['pid']], timeout)
+
     def shutdown(self, timeout=60, tiers=None):
         """Stop every program, then supervisord; kill by pid what remains.
 
@@ -140,10 +148,7 @@ class Supervisor:
             # of a tier are asked for at once here, so that the slow ones
             # (nova's graceful stop) overlap.
             for tier in _complete_tiers(tiers or [], info):
-                for name in tier:
-                    self._stop_quietly(name, wait=False)
-                _wait_gone([info[n]['pid'] for n in tier if info[n]['pid']],
-                           timeout)
+                self.stop_many(tier, timeout, info)
             try:
                 self._proxy().supervisor.shutdown()
             except (OSError, xmlrpc.client.Fault):
@@ -159,7 +164,9 @@ class Supervisor:
 
         supervisord gives every program SUPERVISOR_SERVER_URL, its own
         socket, and a daemon a program forks (RabbitMQ's ``epmd -daemon``)
-        inherits it outside the program's process group.
+        inherits it outside the program's process group. A program that
+        writes its title over its environment (neutron) is not found this
+        way: the record of what ``up`` started covers those.
         """
         mark = ('\0SUPERVISOR_SERVER_URL=unix://%s\0'
                 % self.paths.supervisor_socket).encode()

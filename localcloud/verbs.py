@@ -11,7 +11,7 @@
 # under the License.
 
 """The command line's verbs, run inside the cloud's venv: up, run, status,
-down, logs, bench.
+down, logs, bench, restart, prove.
 """
 
 import os
@@ -23,26 +23,52 @@ from localcloud import bench
 from localcloud import cloud as cloud_mod
 from localcloud import errors
 from localcloud import layout
+from localcloud import nova_tree
 from localcloud import overrides as overrides_mod
 from localcloud import processes
 from localcloud import progress
+from localcloud import proof
 from localcloud import provision
 from localcloud import stack
+from localcloud import state
 from localcloud import supervision
+
+
+# The verbs that say which nova to run; the others act on the cloud as
+# its last up made it.
+VERBS_THAT_SHAPE = ('up', 'run')
 
 
 def main(args, paths):
     try:
-        shape = layout.read_cloud_shape()[0]
-        hosts = (shape['source_host'], shape['destination_host'])
-        nova_overrides = [overrides_mod.parse_nova_override(text, hosts)
-                          for text in getattr(args, 'nova_conf', [])]
-        cloud = cloud_mod.Cloud(paths, nova_overrides)
+        if args.verb in VERBS_THAT_SHAPE:
+            cloud = make_cloud(paths, args.nova_conf, args.nova_source,
+                               args.nova_patch)
+        else:
+            cloud = recorded_cloud(paths)
         return VERBS[args.verb](cloud, args)
     except (errors.CloudError, overrides_mod.OverrideError,
             supervision.SupervisionError) as exc:
         progress.step('error: %s' % exc)
         return 1
+
+
+def make_cloud(paths, nova_conf=(), nova_source=None, nova_patches=()):
+    """A cloud from command-line words; bad ones raise with a sentence."""
+    shape = layout.read_cloud_shape()[0]
+    hosts = (shape['source_host'], shape['destination_host'])
+    return cloud_mod.Cloud(
+        paths, [overrides_mod.parse_nova_override(text, hosts)
+                for text in nova_conf],
+        nova_tree.NovaChoice.from_args(nova_source, nova_patches))
+
+
+def recorded_cloud(paths):
+    """The cloud as its last ``up`` made it (nova, overrides)."""
+    record = state.State(paths).load_record()
+    choice = nova_tree.NovaChoice.from_record(record.get('nova') or {})
+    return make_cloud(paths, record.get('nova_conf') or (), choice.source,
+                      choice.patches)
 
 
 def _up(cloud, args):
@@ -51,11 +77,13 @@ def _up(cloud, args):
 
 
 def _run(cloud, args):
-    # A cloud that was up before this run is left as it was found.
-    brought_up_here = not cloud.is_up()
+    # A cloud that was up before this run is left as it was found: with the
+    # nova it ran, should this run ask for another.
+    found = recorded_cloud(cloud.paths)
+    brought_up_here = not found.is_up()
     try:
         stack.up(cloud)
-        status = run_tempest(cloud, args.tempest_args)
+        status, _output = run_tempest(cloud, args.tempest_args)
         left = provision.leftovers(cloud.conn)
         if left:
             progress.step('error: the tests left %d things behind in the '
@@ -65,21 +93,56 @@ def _run(cloud, args):
                       'custom trait, allocation, project or user')
         return status
     finally:
-        if brought_up_here and not args.keep:
-            stack.down(cloud)
+        if not args.keep:
+            if brought_up_here:
+                stack.down(cloud)
+            else:
+                stack.up(found)
 
 
-def run_tempest(cloud, extra):
+def run_tempest(cloud, extra, prefix=''):
+    """``tempest run`` in the workspace: (rc, output).
+
+    Its output is shown as it goes, each line after ``prefix``.
+    """
     extra = [a for a in extra if a != '--']
     cmd = [cloud.paths.bin('tempest'), 'run', '--regex',
            cloud.tempest_options['test_regex']] + extra
     progress.step('$ %s  (in %s)' % (' '.join(cmd[1:]),
                                      cloud.paths.workspace))
     began = time.monotonic()
-    rc = subprocess.call(cmd, cwd=cloud.paths.workspace)
+    output = []
+    with subprocess.Popen(cmd, cwd=cloud.paths.workspace, text=True,
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT) as proc:
+        for line in proc.stdout:
+            sys.stdout.write(prefix + line)
+            output.append(line)
+    sys.stdout.flush()
     progress.step('tempest run exited %d after %.1fs'
-                  % (rc, time.monotonic() - began))
-    return rc
+                  % (proc.returncode, time.monotonic() - began))
+    return proc.returncode, ''.join(output)
+
+
+def _restart(cloud, args):
+    if not cloud.is_up():
+        raise errors.CloudError(
+            'the cloud in %s is not up: there is nothing to restart. Run: '
+            'python3 -m localcloud up' % cloud.paths.state)
+    stack.restart_nova(cloud)
+    return 0
+
+
+def _prove(cloud, args):
+    def cloud_for(overrides, choice):
+        return cloud_mod.Cloud(cloud.paths, overrides, choice)
+
+    def run_case(case_cloud, extra):
+        # Set apart, so that no summary counts a failure the case expects.
+        return run_tempest(case_cloud, extra, prefix=proof.OUTPUT_PREFIX)
+
+    return proof.run(cloud_for, run_case, cloud.shape, cloud,
+                     args.tempest_args)
 
 
 def _status(cloud, args):
@@ -88,6 +151,7 @@ def _status(cloud, args):
         progress.step('supervisord is not running: the cloud in %s is down'
                       % cloud.paths.state)
         return 3
+    print('nova: %s' % stack.describe_nova(cloud))
     healthy = 0
     for service in cloud.services:
         state = info.get(service.name, {})
@@ -128,4 +192,5 @@ def _bench(cloud, args):
 
 
 VERBS = {'up': _up, 'run': _run, 'status': _status, 'down': _down,
-         'logs': _logs, 'bench': _bench}
+         'logs': _logs, 'bench': _bench, 'restart': _restart,
+         'prove': _prove}

@@ -46,7 +46,7 @@ SHAPE = load_shape()
 
 #: The virt driver that the destination's nova-compute must run.
 DESTINATION_DRIVER = SHAPE.get('compute', 'destination_driver')
-#: What selects the scenario: tempest run --regex TEST_REGEX.
+#: What selects the family: tempest run --regex TEST_REGEX.
 TEST_REGEX = SHAPE.get('tempest', 'test_regex')
 
 resize_fail_group = cfg.OptGroup(

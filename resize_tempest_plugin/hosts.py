@@ -106,4 +106,4 @@ def provider_for_host(hypervisors, host, option, placement):
             'for its compute node %s (%s), expected one. Check that the '
             'compute on %s reports to the placement service of this cloud.'
             % (option, host, len(providers), node.name, node.id, host))
-    return providers[0]['uuid']
+    return providers[0]

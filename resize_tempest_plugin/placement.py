@@ -10,47 +10,51 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The few placement calls the scenario needs, over openstacksdk's proxy.
+"""The few placement calls the scenarios need, over openstacksdk's proxy.
 
-openstacksdk has no allocations API, so this module sends raw requests
-through ``conn.placement`` (a keystoneauth adapter: it never raises on an
-HTTP error status) with an explicit microversion, checks every status and
-returns the decoded JSON.
+Every call goes through ``conn.placement``'s own methods; they raise
+openstacksdk's exceptions, which carry the URL, the status and the request
+id. Reads return placement's JSON shapes (see verdicts), so that the
+verdicts and their unit tests speak placement's language. The one thing
+added here is the retry that a provider's trait update needs when another
+writer changes the provider in between.
 """
 
 import time
 
+from openstack import exceptions as sdk_exc
 from oslo_log import log as logging
 
 LOG = logging.getLogger(__name__)
 
-#: 1.28: consumer generations in GET /allocations/{consumer}; everything
-#: else used here is older. Supported since placement 1.0 (Stein).
-MICROVERSION = '1.28'
-REQUEST_ID = 'x-openstack-request-id'
 #: What placement says (in a 500) when two writes to one provider race
 #: inside it: ResourceProviderConcurrentUpdateDetected.
 CONCURRENT_UPDATE = 'concurrently updated the resource provider'
 
 
-class PlacementError(Exception):
-    """A placement call answered with an unexpected status."""
+class TraitUpdateConflict(Exception):
+    """A provider's traits kept changing under every attempt to write."""
 
-    def __init__(self, method, url, status, body, request_id=None):
-        self.status = status
-        super().__init__(
-            'placement %s %s answered %s (request id %s), expected a '
-            'success status: %s' % (method, url, status, request_id, body))
+
+def _is_placement_race(exc):
+    """True for placement's 500 that asks for a retry.
+
+    openstacksdk's message drops placement's error detail (placement puts
+    it in an "errors" list the SDK does not read): read the response body.
+    """
+    response = getattr(exc, 'response', None)
+    return (exc.status_code == 500 and response is not None
+            and CONCURRENT_UPDATE in response.text)
 
 
 class Placement(object):
-    """Raw placement calls with status checks.
+    """Placement reads and trait writes for the scenarios.
 
     :param proxy: ``conn.placement`` of an admin openstacksdk connection.
     :param attempts: how many times a provider's traits are read and
         written when another writer changes the provider in between (409).
-    :param sleep: pause between such attempts (seconds) and the function
-        that pauses, replaceable in unit tests.
+    :param retry_delay: pause between such attempts (seconds).
+    :param sleep: the function that pauses, replaceable in unit tests.
     """
 
     def __init__(self, proxy, attempts=10, retry_delay=0.2,
@@ -60,62 +64,48 @@ class Placement(object):
         self._retry_delay = retry_delay
         self._sleep = sleep
 
-    def _request(self, method, url, ok=(200,), body=None, params=None):
-        kwargs = {'microversion': MICROVERSION}
-        if body is not None:
-            kwargs['json'] = body
-        if params is not None:
-            kwargs['params'] = params
-        resp = self._proxy.request(url, method, **kwargs)
-        if resp.status_code not in ok:
-            raise PlacementError(method, url, resp.status_code, resp.text,
-                                 resp.headers.get(REQUEST_ID))
-        return resp
-
-    def _get(self, url):
-        return self._request('GET', url).json()
-
     # Reading ---------------------------------------------------------------
 
     def consumer_allocations(self, consumer):
-        """GET /allocations/{consumer}: {'allocations': {rp: {...}}, ...}."""
-        return self._get('/allocations/%s' % consumer)
+        """GET /allocations/{consumer}: {'allocations': {rp: {...}}}."""
+        allocation = self._proxy.get_allocation(consumer)
+        return {'allocations': allocation.allocations or {}}
 
     def provider_allocations(self, provider):
         """GET /resource_providers/{rp}/allocations, keyed by consumer."""
-        return self._get('/resource_providers/%s/allocations' % provider)
+        return {'allocations': {
+            allocation.consumer_id: {'resources': allocation.resources}
+            for allocation in self._proxy.resource_provider_allocations(
+                provider)}}
 
     def provider_usages(self, provider):
-        """GET /resource_providers/{rp}/usages."""
-        return self._get('/resource_providers/%s/usages' % provider)
+        """GET /resource_providers/{rp}/usages: {resource class: amount}."""
+        return self._proxy.fetch_resource_provider_usages(provider).usages
 
     def provider_exists(self, provider):
         """True if GET /resource_providers/{rp} finds the provider."""
-        resp = self._request('GET', '/resource_providers/%s' % provider,
-                             ok=(200, 404))
-        return resp.status_code == 200
+        try:
+            self._proxy.get_resource_provider(provider)
+        except sdk_exc.NotFoundException:
+            return False
+        return True
 
     def providers_named(self, name):
-        """Providers whose name is exactly ``name`` (a list of dicts)."""
-        resp = self._request('GET', '/resource_providers',
-                             params={'name': name})
-        return resp.json()['resource_providers']
-
-    def provider_traits(self, provider):
-        """GET /resource_providers/{rp}/traits."""
-        return self._get('/resource_providers/%s/traits' % provider)
+        """The uuids of the providers whose name is exactly ``name``."""
+        return [provider.id
+                for provider in self._proxy.resource_providers(name=name)]
 
     # Traits ----------------------------------------------------------------
 
     def create_trait(self, name):
-        """PUT /traits/{name}: 201 created, 204 already there."""
-        self._request('PUT', '/traits/%s' % name, ok=(201, 204))
+        """PUT /traits/{name}; a trait already there is not an error."""
+        self._proxy.create_trait(name)
         LOG.info('Created trait %s', name)
 
     def delete_trait(self, name):
         """DELETE /traits/{name}; a trait already gone is not an error."""
-        resp = self._request('DELETE', '/traits/%s' % name, ok=(204, 404))
-        LOG.info('Deleted trait %s (%s)', name, resp.status_code)
+        self._proxy.delete_trait(name, ignore_missing=True)
+        LOG.info('Deleted trait %s', name)
 
     def add_provider_trait(self, provider, trait):
         """Add ``trait`` to the provider's traits, keeping all the others."""
@@ -128,42 +118,43 @@ class Placement(object):
     def _update_provider_traits(self, provider, trait, add):
         """Read the traits and the generation, write them back, retry on 409.
 
-        Nova's resource tracker and other copies of this test update the
-        same provider: placement refuses a write made with a stale
-        generation (409), and then the traits are read again. When two
-        writes race inside placement itself, it answers 500 with
-        ResourceProviderConcurrentUpdateDetected ("Please retry your
-        update"): that is retried the same way.
+        Nova's resource tracker and other tests update the same provider:
+        placement refuses a write made with a stale generation (409), and
+        then the traits are read again (openstacksdk's own retry would send
+        the stale generation again). When two writes race inside placement
+        itself, it answers 500 with ResourceProviderConcurrentUpdateDetected
+        ("Please retry your update"): that is retried the same way.
         """
-        url = '/resource_providers/%s/traits' % provider
         for attempt in range(1, self._attempts + 1):
-            resp = self._request('GET', url, ok=(200, 404))
-            if resp.status_code == 404 and not add:
+            try:
+                current = self._proxy.get_resource_provider_trait(provider)
+            except sdk_exc.NotFoundException:
+                if add:
+                    raise
                 return  # the provider is gone, and its traits with it
-            if resp.status_code == 404:
-                raise PlacementError('GET', url, 404, resp.text)
-            current = resp.json()
-            traits = set(current['traits'])
+            traits = set(current.traits)
             wanted = traits | {trait} if add else traits - {trait}
             if wanted == traits:
                 return
-            resp = self._request(
-                'PUT', url, ok=(200, 409, 500),
-                body={'traits': sorted(wanted),
-                      'resource_provider_generation':
-                          current['resource_provider_generation']})
-            if resp.status_code == 500 and (
-                    CONCURRENT_UPDATE not in resp.text):
-                raise PlacementError('PUT', url, 500, resp.text,
-                                     resp.headers.get(REQUEST_ID))
-            if resp.status_code == 200:
-                LOG.info('%s trait %s on resource provider %s',
-                         'Set' if add else 'Removed', trait, provider)
-                return
-            LOG.info('Resource provider %s changed while its traits were '
-                     'updated (attempt %d of %d, %d): reading them again',
-                     provider, attempt, self._attempts, resp.status_code)
-            self._sleep(self._retry_delay)
-        raise PlacementError('PUT', url, 409,
-                             'generation conflict %d times in a row'
-                             % self._attempts)
+            try:
+                self._proxy.set_resource_provider_trait(
+                    current, traits=sorted(wanted),
+                    resource_provider_generation=(
+                        current.resource_provider_generation))
+            except sdk_exc.HttpException as exc:
+                if exc.status_code != 409 and not _is_placement_race(exc):
+                    raise
+                LOG.info('Resource provider %s changed while its traits '
+                         'were updated (attempt %d of %d, %d): reading them '
+                         'again', provider, attempt, self._attempts,
+                         exc.status_code)
+                self._sleep(self._retry_delay)
+                continue
+            LOG.info('%s trait %s on resource provider %s',
+                     'Set' if add else 'Removed', trait, provider)
+            return
+        raise TraitUpdateConflict(
+            'The traits of resource provider %s changed under each of %d '
+            'attempts to %s %s; expected a write to succeed. Check what '
+            'else updates that provider so often.'
+            % (provider, self._attempts, 'add' if add else 'remove', trait))

@@ -12,9 +12,9 @@
 
 """Verdicts: pure functions from what the APIs answered to a message.
 
-Each ``judge_*`` function returns None when the cloud behaves as nova with
-the fix for bug 1825537 should, and otherwise a message that says what was
-expected, what was seen and, when the pattern is known, what it means.
+Each ``judge_*`` function returns None when the cloud behaves as nova (with
+the fix for bug 1825537) should, and otherwise a message whose first
+sentence names the cause, followed by what was expected and what was seen.
 Nothing here calls the cloud, so the unit tests feed it placement JSON.
 
 Placement is judged per consumer (the server, the migration) and never by
@@ -33,26 +33,29 @@ import math
 
 BUG = ('nova bug 1825537 (https://bugs.launchpad.net/nova/+bug/1825537)')
 
-#: Migration states after which a resize has not failed on the destination:
+#: Migration states after which a move has not failed on the destination:
 #: finish_migration ran and returned.
-RESIZE_SUCCEEDED = frozenset(
+MOVE_SUCCEEDED = frozenset(
     ['finished', 'confirming', 'confirmed', 'reverting', 'reverted',
      'completed', 'done'])
-#: Migration states that end a migration without the expected error.
-MIGRATION_OTHER_END = frozenset(['failed', 'cancelled', 'aborted'])
-
-#: Server states that, with no task under way, end a resize other than by
-#: the expected ERROR.
-SERVER_OTHER_END = frozenset(['ACTIVE', 'VERIFY_RESIZE', 'SHUTOFF'])
+#: Migration states that end a migration: waiting for one of them, any
+#: other is final.
+MIGRATION_ENDS = MOVE_SUCCEEDED - {'confirming', 'reverting'} | {
+    'error', 'failed', 'cancelled', 'aborted'}
+#: What nova's NoValidHost says.
+NO_VALID_HOST = 'No valid host was found'
+#: Server states that, with no task under way, end an operation.
+SERVER_ENDS = frozenset(['ACTIVE', 'VERIFY_RESIZE', 'SHUTOFF', 'ERROR'])
 
 Scene = collections.namedtuple('Scene', [
     'server_id',       # uuid of the server (a placement consumer)
-    'migration_id',    # uuid of the resize's migration (a consumer too)
+    'migration_id',    # uuid of the move's migration (a consumer too)
+    'move',            # nova's migration_type: 'resize' or 'migration'
     'source_host', 'source_rp',            # where the server was booted
-    'destination_host', 'destination_rp',  # where the resize must fail
-    'old_resources',   # flavor1 as placement resources
-    'new_resources',   # flavor2 as placement resources
-    'driver',          # the driver the destination must run
+    'destination_host', 'destination_rp',  # where the move goes
+    'old_resources',   # the boot flavor as placement resources
+    'new_resources',   # the flavor after the move (the same for a migrate)
+    'driver',          # the driver whose finish_migration fails, if any
 ])
 
 
@@ -88,152 +91,273 @@ def _text(value):
     return json.dumps(value, sort_keys=True)
 
 
-def _names(scene):
-    return {scene.source_rp: 'source %s (%s)' % (scene.source_host,
-                                                 scene.source_rp),
-            scene.destination_rp: 'destination %s (%s)' % (
-                scene.destination_host, scene.destination_rp)}
-
-
 def _named(scene, allocations):
     """Allocations keyed by provider, with the providers' names."""
-    names = _names(scene)
+    names = {scene.source_rp: 'source %s (%s)' % (scene.source_host,
+                                                  scene.source_rp),
+             scene.destination_rp: 'destination %s (%s)' % (
+                 scene.destination_host, scene.destination_rp)}
     return _text({names.get(rp, rp): res for rp, res in allocations.items()})
 
 
-def judge_boot(scene, snapshot):
-    """After the boot: the server holds flavor1 on the source only."""
-    server = by_provider(snapshot['server'])
-    expected = {scene.source_rp: scene.old_resources}
-    if server == expected:
-        return None
-    return ('After the boot, the server %s should hold the old flavor on '
-            'the source provider only.\n  expected: %s\n  seen:     %s'
-            % (scene.server_id, _named(scene, expected),
-               _named(scene, server)))
+def placement_problems(scene, snapshot, server, migration):
+    """Where placement differs from what each consumer should hold.
 
-
-def judge_migration_end(scene, migration_status, server_status,
-                        server_host):
-    """Why the migration ended without reaching ``error``.
-
-    Called when the migration reached a state in RESIZE_SUCCEEDED or
-    MIGRATION_OTHER_END instead of ``error``.
+    :param server: {rp uuid: resources} the server should hold.
+    :param migration: the same for the migration ({} before the move).
+    :returns: one text per difference, empty when placement matches.
     """
-    if (migration_status in RESIZE_SUCCEEDED
-            or server_status == 'VERIFY_RESIZE'):
-        return _not_failing_driver(scene, migration_status, server_status,
-                                   server_host)
-    return ('The resize ended with migration status %r (server %s on %s), '
-            'expected the migration to reach \'error\' because '
-            'finish_migration fails on %s.'
-            % (migration_status, server_status, server_host,
+    problems = []
+    for label, consumer, key, expected in (
+            ('server', scene.server_id, 'server', server),
+            ('migration', scene.migration_id, 'migration', migration)):
+        seen = by_provider(snapshot[key])
+        if seen != expected:
+            problems.append('%s %s allocations:\n    expected: %s\n    '
+                            'seen:     %s' % (label, consumer,
+                                              _named(scene, expected),
+                                              _named(scene, seen)))
+    for role, rp in (('source', scene.source_rp),
+                     ('destination', scene.destination_rp)):
+        expected = {consumer: held[rp] for consumer, held in (
+            (scene.server_id, server), (scene.migration_id, migration))
+            if rp in held}
+        seen = held_on(snapshot[role], (scene.server_id, scene.migration_id))
+        if seen != expected:
+            problems.append(
+                '%s provider %s holds, for the server or the migration:\n'
+                '    expected: %s\n    seen:     %s'
+                % (role, rp, _text(expected), _text(seen)))
+    return problems
+
+
+def _judge(headline, problems):
+    if not problems:
+        return None
+    return '\n  '.join([headline] + problems)
+
+
+def judge_boot(scene, snapshot):
+    """After the boot: the server holds the old flavor on the source only."""
+    return _judge(
+        'After the boot, placement does not hold the server\'s flavor on '
+        'the source %s only.' % scene.source_host,
+        placement_problems(scene, snapshot,
+                           {scene.source_rp: scene.old_resources}, {}))
+
+
+def _is_pre_fix(scene, snapshot):
+    """The signature of bug 1825537: the server back on the source."""
+    return (by_provider(snapshot['server'])
+            == {scene.source_rp: scene.old_resources}
+            and not held_on(snapshot['destination'],
+                            (scene.server_id, scene.migration_id)))
+
+
+def judge_after_failure(scene, snapshot):
+    """After finish_migration failed on the destination (resize, migrate).
+
+    Expected: the server holds exactly the new flavor on the destination
+    and nothing anywhere else; the migration holds nothing; the source
+    holds nothing for either consumer.
+    """
+    problems = placement_problems(
+        scene, snapshot, {scene.destination_rp: scene.new_resources}, {})
+    if _is_pre_fix(scene, snapshot):
+        headline = (
+            'This is %s: after finish_resize failed on the destination %s, '
+            'placement holds the server\'s allocations on the source %s, '
+            'with its old flavor, and nothing on the destination, while '
+            'nova points the server at %s. With the fix, the new flavor '
+            'stays allocated on the destination and the source allocations '
+            'held by the migration are deleted.'
+            % (BUG, scene.destination_host, scene.source_host,
                scene.destination_host))
+    else:
+        headline = ('Placement after the failed %s does not match what nova '
+                    'with the fix for %s leaves.' % (scene.move, BUG))
+    return _judge(headline, problems)
+
+
+def judge_after_hard_reboot(scene, snapshot):
+    """After the hard reboot that recovers a server from a failed resize.
+
+    The reboot happens on the destination, where nova left the new
+    flavor's allocations for it: they must stay there, untouched.
+    """
+    return _judge(
+        'The hard reboot changed the allocations that nova left for the '
+        'server on the destination %s after the failed %s; expected them '
+        'to stay as they were.' % (scene.destination_host, scene.move),
+        placement_problems(scene, snapshot,
+                           {scene.destination_rp: scene.new_resources}, {}))
+
+
+def judge_reported_flavor(scene, flavor):
+    """The flavor a recovered server reports: the old one.
+
+    nova's _finish_resize resets the server's flavor to the old one when
+    finish_migration fails, while finish_resize keeps the new flavor's
+    allocations on the destination, where a hard reboot recovers it.
+
+    :param flavor: {'vcpus', 'ram', 'disk'} as the server shows them.
+    """
+    seen = flavor_resources(flavor['vcpus'], flavor['ram'], flavor['disk'])
+    if seen == scene.old_resources:
+        return None
+    return ('The recovered server reports the flavor %s, expected the old '
+            'flavor %s: nova resets the server to its old flavor when '
+            'finish_migration fails. If nova now keeps the new flavor %s, '
+            'its flavor and its allocations agree: update this test.'
+            % (_text(seen), _text(scene.old_resources),
+               _text(scene.new_resources)))
+
+
+def judge_no_valid_host(scene, snapshot):
+    """After a resize that no host could take: nothing moved.
+
+    Expected: the server holds the old flavor on the source only and the
+    migration holds nothing. The regression this catches: conductor's
+    rollback leaving the server's allocations with the migration.
+    """
+    problems = placement_problems(
+        scene, snapshot, {scene.source_rp: scene.old_resources}, {})
+    if (by_provider(snapshot['migration'])
+            and not by_provider(snapshot['server'])):
+        headline = (
+            'After the scheduler found no valid host, the migration still '
+            'holds the server\'s allocations and the server holds nothing: '
+            'nova did not give them back to the server when it rolled the '
+            '%s back.' % scene.move)
+    else:
+        headline = ('Placement after the %s that no host could take does '
+                    'not match: nothing should have moved.' % scene.move)
+    return _judge(headline, problems)
+
+
+def judge_no_valid_host_events(actions):
+    """The move's action has an event that failed with NoValidHost.
+
+    :param actions: instance actions as evidence.action_summary gives them.
+    """
+    for action in actions:
+        for event in action['events']:
+            # The traceback names the exception; from compute microversion
+            # 2.84 the details give its message.
+            if event['result'] == 'Error' and (
+                    'NoValidHost' in (event.get('traceback') or '')
+                    or NO_VALID_HOST in (event.get('details') or '')):
+                return None
+    return ('No instance action event failed with NoValidHost; expected '
+            'the scheduler to refuse the move, whose flavor requires a '
+            'trait no provider has. Events seen: %s'
+            % _text([(action['action'], event['event'], event['result'])
+                     for action in actions for event in action['events']]))
+
+
+def judge_verify_resize(scene, snapshot):
+    """A finished resize: both flavors allocated, one per consumer.
+
+    The server holds the new flavor on the destination, the migration the
+    old flavor on the source.
+    """
+    return _judge(
+        'In VERIFY_RESIZE, placement does not hold the new flavor for the '
+        'server on the destination %s and the old flavor for the migration '
+        'on the source %s.' % (scene.destination_host, scene.source_host),
+        placement_problems(scene, snapshot,
+                           {scene.destination_rp: scene.new_resources},
+                           {scene.source_rp: scene.old_resources}))
+
+
+def judge_after_revert(scene, snapshot):
+    """After the revert: the server back on the source, the old flavor."""
+    return _judge(
+        'After the revert, placement does not hold the old flavor for the '
+        'server on the source %s only, with nothing left for the '
+        'migration.' % scene.source_host,
+        placement_problems(scene, snapshot,
+                           {scene.source_rp: scene.old_resources}, {}))
+
+
+def judge_after_confirm(scene, snapshot):
+    """After the confirm: the server on the destination, the new flavor."""
+    return _judge(
+        'After the confirm, placement does not hold the new flavor for the '
+        'server on the destination %s only, with nothing left for the '
+        'migration.' % scene.destination_host,
+        placement_problems(scene, snapshot,
+                           {scene.destination_rp: scene.new_resources}, {}))
 
 
 def _not_failing_driver(scene, migration_status, server_status,
                         server_host):
     return (
-        'The resize did not fail: the migration reached %r and the server '
-        'is %s on %s. The destination %s is not running %s: set '
-        '[DEFAULT] compute_driver = %s in the nova.conf of the nova-compute '
-        'service on %s, or set [resize_fail] destination_host in '
-        'tempest.conf to the compute host that runs it.'
-        % (migration_status, server_status, server_host,
+        'The %s did not fail: the migration reached %r and the server is %s '
+        'on %s. The destination %s is not running %s: set [DEFAULT] '
+        'compute_driver = %s in the nova.conf of the nova-compute service on '
+        '%s, or set [resize_fail] destination_host in tempest.conf to the '
+        'compute host that runs it.'
+        % (scene.move, migration_status, server_status, server_host,
            scene.destination_host, scene.driver, scene.driver,
            scene.destination_host))
 
 
-def judge_server_end(scene, server_status, task_state, server_host,
-                     fault_message):
-    """Why the server ended the resize in a state other than ERROR."""
-    if server_status == 'VERIFY_RESIZE':
-        return _not_failing_driver(scene, 'finished', server_status,
+def judge_migration_end(scene, expected, migration_status, server_status,
+                        server_host):
+    """Why the migration stopped at, or never left, a state not expected."""
+    if (expected == 'error' and scene.driver
+            and (migration_status in MOVE_SUCCEEDED
+                 or server_status == 'VERIFY_RESIZE')):
+        return _not_failing_driver(scene, migration_status, server_status,
                                    server_host)
-    return ('The migration reached \'error\' but the server is %s (task '
-            'state %s) on %s, expected ERROR on %s: the resize failed before '
-            'finish_migration ran on the destination. Fault: %s'
-            % (server_status, task_state, server_host,
-               scene.destination_host, fault_message))
+    return ('The %s\'s migration is %r, expected %r (server %s on %s, '
+            'moving from %s to %s).'
+            % (scene.move, migration_status, expected, server_status,
+               server_host, scene.source_host, scene.destination_host))
 
 
-def judge_after_failure(scene, snapshot):
-    """After the failed resize: the allocations nova's fix leaves.
+def judge_server_end(scene, expected, server_status, task_state,
+                     server_host, fault_message):
+    """Why the server stopped at, or never left, a state not expected."""
+    if expected == 'ERROR' and scene.driver:
+        if server_status == 'VERIFY_RESIZE':
+            return _not_failing_driver(scene, 'finished', server_status,
+                                       server_host)
+        if server_status == 'ACTIVE':
+            return ('The migration reached \'error\' but the server is '
+                    'ACTIVE (task state %s) on %s, expected ERROR on %s: the '
+                    '%s failed before finish_migration ran on the '
+                    'destination. Fault: %s'
+                    % (task_state, server_host, scene.destination_host,
+                       scene.move, fault_message))
+    return ('The server is %s (task state %s) on %s, expected %s. Fault: %s'
+            % (server_status, task_state, server_host, expected,
+               fault_message))
 
-    Expected: the server holds exactly flavor2 on the destination provider
-    and nothing anywhere else; the migration consumer holds nothing; the
-    source provider holds nothing for either consumer.
+
+def leftovers(scene, snapshot, roles=('server', 'migration')):
+    """{where: allocations} still held by the consumers named in ``roles``.
+
+    :param roles: 'server', 'migration' or both.
     """
-    consumers = (scene.server_id, scene.migration_id)
-    server = by_provider(snapshot['server'])
-    migration = by_provider(snapshot['migration'])
-    on_source = held_on(snapshot['source'], consumers)
-    on_destination = held_on(snapshot['destination'], consumers)
-    expected_server = {scene.destination_rp: scene.new_resources}
-
-    problems = []
-    if server != expected_server:
-        problems.append(
-            'server %s allocations:\n    expected: %s\n    seen:     %s'
-            % (scene.server_id, _named(scene, expected_server),
-               _named(scene, server)))
-    if migration:
-        problems.append(
-            'migration %s allocations:\n    expected: {}\n    seen:     %s'
-            % (scene.migration_id, _named(scene, migration)))
-    if on_source:
-        problems.append(
-            'source provider %s holds, for the server or the migration:\n'
-            '    expected: {}\n    seen:     %s'
-            % (scene.source_rp, _text(on_source)))
-    if on_destination != {scene.server_id: scene.new_resources}:
-        problems.append(
-            'destination provider %s holds, for the server or the '
-            'migration:\n    expected: %s\n    seen:     %s'
-            % (scene.destination_rp,
-               _text({scene.server_id: scene.new_resources}),
-               _text(on_destination)))
-    if not problems:
-        return None
-
-    if (server == {scene.source_rp: scene.old_resources}
-            and not on_destination):
-        headline = (
-            'This is %s: after finish_resize failed on the destination %s, '
-            'placement holds the server\'s old flavor on the source %s and '
-            'nothing on the destination, while nova points the server at '
-            '%s. With the fix, the new flavor stays allocated on the '
-            'destination and the source allocations held by the migration '
-            'are deleted.' % (BUG, scene.destination_host,
-                              scene.source_host, scene.destination_host))
-    else:
-        headline = (
-            'Placement after the failed resize does not match what nova '
-            'with the fix for %s leaves.' % BUG)
-    return '\n  '.join([headline] + problems)
-
-
-def leftovers(scene, snapshot):
-    """{where: allocations} still held by the server or the migration."""
-    consumers = (scene.server_id, scene.migration_id)
-    left = {
-        'server %s' % scene.server_id: by_provider(snapshot['server']),
-        'migration %s' % scene.migration_id:
-            by_provider(snapshot['migration']),
-        'source provider %s' % scene.source_rp:
-            held_on(snapshot['source'], consumers),
-        'destination provider %s' % scene.destination_rp:
-            held_on(snapshot['destination'], consumers),
-    }
+    ids = {'server': scene.server_id, 'migration': scene.migration_id}
+    consumers = [ids[role] for role in roles]
+    left = {'%s %s' % (role, ids[role]): by_provider(snapshot[role])
+            for role in roles}
+    for side, rp in (('source', scene.source_rp),
+                     ('destination', scene.destination_rp)):
+        left['%s provider %s' % (side, rp)] = held_on(snapshot[side],
+                                                      consumers)
     return {where: allocs for where, allocs in left.items() if allocs}
 
 
-def judge_after_delete(scene, snapshot):
-    """After the delete: neither consumer holds anything anywhere."""
-    left = leftovers(scene, snapshot)
+def judge_released(scene, snapshot, roles, after):
+    """Nothing is left for the consumers in ``roles`` (after ``after``)."""
+    left = leftovers(scene, snapshot, roles)
     if not left:
         return None
-    return ('After the server was deleted, allocations remain (expected '
-            'none for the server or the migration):\n  %s'
-            % '\n  '.join('%s: %s' % (where, _text(allocs))
-                          for where, allocs in sorted(left.items())))
+    return ('After %s, allocations remain (expected none for the %s):\n  %s'
+            % (after, ' or the '.join(roles),
+               '\n  '.join('%s: %s' % (where, _text(allocs))
+                           for where, allocs in sorted(left.items()))))

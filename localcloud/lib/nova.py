@@ -20,8 +20,9 @@ import os
 import shutil
 
 from localcloud import configs
-from localcloud import progress
-from localcloud import provision
+from localcloud import nova_one_process
+from localcloud import nova_tree
+from localcloud import overrides as overrides_mod
 from localcloud import services
 
 # Started once nova's databases, RabbitMQ and the service users exist.
@@ -33,8 +34,25 @@ def _manage(cloud):
             os.path.join(cloud.paths.etc, 'nova', 'nova.conf'))
 
 
+def _nova_manage(cloud, step, *args, **kwargs):
+    """``nova-manage ARGS`` once per cloud, with the services' nova.
+
+    So that a source tree's own migrations are the ones applied.
+    """
+    env = {'PYTHONPATH': services.nova_pythonpath(cloud.nova_path)}
+    cloud.once(step, *_manage(cloud), *args, env=env, **kwargs)
+
+
+def prepare(cloud):
+    """Build the nova the services import, before any of them starts.
+
+    With patches, that is an overlay in the state directory.
+    """
+    nova_tree.prepare(cloud.nova_choice, cloud.paths.venv, cloud.paths.state)
+
+
 def configure(cloud):
-    """nova.conf, its api-paste.ini, and each compute host's own file."""
+    """nova.conf, its api-paste.ini, each compute's own file and node."""
     etc = os.path.join(cloud.paths.etc, 'nova')
     configs.write_ini(os.path.join(etc, 'nova.conf'), configs.nova_conf(
         cloud.paths, cloud.state.secrets, cloud.nova_overrides))
@@ -45,66 +63,68 @@ def configure(cloud):
         configs.write_ini(os.path.join(etc, host + '.conf'),
                           configs.compute_conf(cloud.paths, host, driver,
                                                cloud.nova_overrides))
+        _write_node_identity(cloud.paths, host)
+
+
+def _write_node_identity(paths, host):
+    """The compute_id file in the host's state_path, as nova keeps it.
+
+    nova refuses to start a compute whose service record exists without
+    one; it holds the node uuid the compute is pinned to
+    (:mod:`localcloud.nova_one_process`).
+    """
+    path = paths.path('nova', host, 'compute_id')
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        configs.write_private(path, nova_one_process.stable_node_uuid(host))
 
 
 def init_api_database(cloud):
-    cloud.once('nova-api-db', *_manage(cloud), 'api_db', 'sync')
+    _nova_manage(cloud, 'nova-api-db', 'api_db', 'sync')
 
 
 def map_cell0(cloud):
     # Without --database_connection (a URL with the password, on a command
     # line), nova derives cell0's from [database].
-    cloud.once('nova-cell0', *_manage(cloud), 'cell_v2', 'map_cell0')
+    _nova_manage(cloud, 'nova-cell0', 'cell_v2', 'map_cell0')
 
 
 def init_databases(cloud):
     # Syncs [database] (cell1's) and, through its mapping, cell0.
-    cloud.once('nova-db', *_manage(cloud), 'db', 'sync')
+    _nova_manage(cloud, 'nova-db', 'db', 'sync')
 
 
 def create_cell1(cloud):
-    cloud.once('nova-cell1', *_manage(cloud), 'cell_v2', 'create_cell',
-               '--name', 'cell1')
+    _nova_manage(cloud, 'nova-cell1', 'cell_v2', 'create_cell', '--name',
+                 'cell1')
 
 
-def stop_unhealthy_computes(cloud):
-    """Stop each nova-compute that is not running healthy.
+def services_to_restart(cloud, record):
+    """The nova services whose code or options differ from ``record``'s.
 
-    Returns their hosts: those whose start must begin afresh.
+    Every one for another nova or a global --nova-conf; one compute for its
+    own --nova-conf.
     """
-    hosts = []
-    for host, _driver in cloud.compute_hosts:
-        name = services.compute_service(host)
-        if not cloud.processes.healthy(name):
-            cloud.processes.stop(name)
-            hosts.append(host)
-    return hosts
+    everything = services.nova_services(cloud.services)
+    if record.get('nova') != cloud.nova_choice.as_record():
+        return everything
+    hosts = [host for host, _driver in cloud.compute_hosts]
+    before = [overrides_mod.parse_nova_override(text, hosts)
+              for text in record.get('nova_conf', [])]
 
+    def for_host(overrides, host):
+        return [o for o in overrides if o.host == host]
 
-def reset_computes(cloud):
-    """Make the computes that are not running healthy ready to start."""
-    _forget_computes(cloud, stop_unhealthy_computes(cloud))
-
-
-def _forget_computes(cloud, hosts):
-    """Let fake computes start again against the cloud's database.
-
-    nova's fake drivers take a new node uuid at each start, so the service
-    record of a previous run must go (with its compute node and resource
-    provider). nova only soft-deletes it, and the resize API checks the
-    liveness of the first record for the server's host, deleted or not:
-    the deleted rows are archived too.
-    """
-    forgotten = [host for host in hosts
-                 if provision.forget_compute(cloud.conn, host)]
-    if forgotten:
-        cloud.manage(*_manage(cloud), 'db', 'archive_deleted_rows',
-                     '--until-complete',
-                     success=(0, 1))  # 1: rows were archived
-        progress.step('removed the service records of the previous run of '
-                      '%s' % ', '.join(forgotten))
+    if for_host(before, None) != for_host(cloud.nova_overrides, None):
+        return everything
+    return [services.compute_service(host) for host in hosts
+            if for_host(before, host) != for_host(cloud.nova_overrides,
+                                                  host)]
 
 
 def discover_hosts(cloud):
-    """Map the computes that registered into cell1."""
-    cloud.manage(*_manage(cloud), 'cell_v2', 'discover_hosts')
+    """Map the computes into cell1, once.
+
+    A restarted compute keeps its node uuid, so its mapping holds.
+    """
+    _nova_manage(cloud, 'nova-discover-hosts', 'cell_v2', 'discover_hosts')

@@ -115,6 +115,10 @@ class FakeSupervisor:
             self.events.append(('stop', name))
             self.programs[name] = ('STOPPED', 0)
 
+    def stop_many(self, names):
+        for name in names:
+            self.stop(name)
+
     def all_info(self):
         if not self.pid:
             return {}

@@ -28,5 +28,5 @@ class PortOffsetTest(unittest.TestCase):
         for bad in ('abc', '-1', '10001', '1.5'):
             with self.assertRaises(SystemExit) as ctx:
                 layout._port_offset(bad)
-            self.assertIn('LOCALCLOUD_PORT_OFFSET=%r' % bad,
+            self.assertIn("LOCALCLOUD_PORT_OFFSET=%r" % bad,
                           str(ctx.exception))

@@ -19,7 +19,11 @@ import signal
 import socket
 import subprocess
 import threading
+from unittest import mock
 
+import fixtures
+
+from localcloud import errors
 from localcloud import processes
 from localcloud import services
 from localcloud import state
@@ -183,3 +187,151 @@ class OrphanTest(base.TestCase):
                                     '/usr/sbin/mariadbd\0--defaults-file=x')
         self.assertEqual([], self.processes.kill_orphans())
         self.assertIsNone(other.poll())
+
+
+class FakeTime:
+    """time.monotonic and time.sleep, on a clock that only sleep moves."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+class WaitHealthyTest(base.TestCase):
+    """Each service is judged as its description says, within its time."""
+
+    def setUp(self):
+        super().setUp()
+        self.paths = self.make_layout()
+        self.make_state_dirs(self.paths)
+        self.supervisor = base.FakeSupervisor([])
+        self.supervisor.start_daemon()
+        self.conn = mock.Mock()
+        self.services = services.build(self.paths, base.COMPUTE_HOSTS)
+
+    def processes(self, *extra):
+        return processes.Processes(
+            self.paths, self.services + list(extra), self.supervisor,
+            state.State(self.paths), lambda: self.conn)
+
+    def test_not_healthy_within_its_own_start_timeout(self):
+        clock = FakeTime()
+        self.useFixture(fixtures.MockPatchObject(processes, 'time', clock))
+        never = services.Service('never', ('true',), port=closed_port(),
+                                 start_timeout=7)
+        self.supervisor.start('never')
+        with open(self.paths.log('never'), 'w') as log:
+            log.write('listening soon\n')
+        error = self.assertRaises(errors.CloudError,
+                                  self.processes(never).wait_healthy, never)
+        self.assertEqual(7, round(clock.now))
+        self.assertIn('never not healthy within 7s (last seen: port %d '
+                      'closed)' % never.port, str(error))
+        self.assertIn('listening soon', str(error))
+
+    def test_exited_while_starting(self):
+        gone = services.Service('gone', ('true',), port=closed_port())
+        error = self.assertRaises(errors.CloudError,
+                                  self.processes(gone).wait_healthy, gone)
+        self.assertIn('gone exited while starting', str(error))
+
+    def test_a_restarted_nova_service_counts_from_its_first_report(self):
+        started = 1764615600.0  # 2025-12-01T19:00:00Z
+
+        def record(updated_at, state='up'):
+            return mock.Mock(state=state, updated_at=updated_at)
+
+        for seen, since, healthy in (
+                (record('2025-12-01T18:59:59.000000'), started, False),
+                (record('2025-12-01T19:00:00.000000'), started + 0.7, True),
+                (record('2025-12-01T19:00:05.000000'), started, True),
+                (record(None), started, True),  # made by the new process
+                (record('2025-12-01T18:59:59.000000'), None, True),
+                (record('2025-12-01T19:00:05.000000', 'down'), started,
+                 False)):
+            self.assertEqual(healthy, processes.reports_since(seen, since),
+                             (seen.updated_at, seen.state, since))
+
+    def test_conductor_and_scheduler_through_nova_api(self):
+        self.conn.compute.services.return_value = [
+            mock.Mock(host='controller', status='enabled', state='down')]
+        for name in ('nova-conductor', 'nova-scheduler'):
+            service = self.processes().by_name[name]
+            self.assertEqual((False, 'controller enabled/down'),
+                             self.processes().health(service))
+            self.conn.compute.services.assert_called_with(binary=name)
+        self.conn.compute.services.side_effect = ConnectionError('refused')
+        self.assertEqual(
+            (False, 'nova API: ConnectionError: refused'),
+            self.processes().health(service))
+
+
+class ExitingSupervisor(base.FakeSupervisor):
+    """A program that exits at its first ``exits`` starts.
+
+    Its log says ``why``.
+    """
+
+    def __init__(self, paths, exits, why):
+        super().__init__([])
+        self.paths, self.exits, self.why = paths, exits, why
+        self.starts = 0
+
+    def start(self, name):
+        pid = super().start(name)
+        self.starts += 1
+        if self.starts <= self.exits:
+            self.programs[name] = ('EXITED', pid)
+            with open(self.paths.log(name), 'a') as log:
+                log.write('Traceback (most recent call last):\n%s\n'
+                          % self.why)
+        return pid
+
+
+class StartupRaceTest(base.TestCase):
+    """nova's start-up race gets one more start; nothing else does."""
+
+    def setUp(self):
+        super().setUp()
+        self.paths = self.make_layout()
+        self.make_state_dirs(self.paths)
+        self.useFixture(fixtures.MockPatchObject(
+            processes.Processes, 'health',
+            lambda _self, service: (True, 'stand-in')))
+        self.out = self.capture()
+
+    def start(self, exits, why=processes.STARTUP_RACE):
+        supervisor = ExitingSupervisor(self.paths, exits, why)
+        supervisor.start_daemon()
+        compute = services.build(self.paths, base.COMPUTE_HOSTS)[-1]
+        procs = processes.Processes(self.paths, [compute], supervisor,
+                                    state.State(self.paths), mock.Mock())
+        return supervisor, procs, compute.name
+
+    def test_the_race_is_started_once_more(self):
+        supervisor, procs, name = self.start(exits=1)
+        procs.start(name)
+        self.assertEqual(2, supervisor.starts)
+        self.assertIn('%s exited while starting, on a race inside nova'
+                      % name, self.out.getvalue())
+        self.assertIn('%s healthy' % name, self.out.getvalue())
+
+    def test_the_race_twice_is_an_error(self):
+        supervisor, procs, name = self.start(exits=2)
+        error = self.assertRaises(processes.ExitedWhileStarting,
+                                  procs.start, name)
+        self.assertEqual(2, supervisor.starts)
+        self.assertIn(processes.STARTUP_RACE, str(error))
+
+    def test_any_other_exit_is_an_error_at_once(self):
+        supervisor, procs, name = self.start(
+            exits=1, why='ImportError: cannot import name x')
+        error = self.assertRaises(processes.ExitedWhileStarting,
+                                  procs.start, name)
+        self.assertEqual(1, supervisor.starts)
+        self.assertIn('ImportError: cannot import name x', str(error))

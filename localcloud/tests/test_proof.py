@@ -14,31 +14,48 @@
 
 import os
 
+from localcloud import nova_tree
 from localcloud import proof
 from localcloud.tests import base
 
 SHIPPED, NO_FAILING_DRIVER, BUG = proof.cases(base.SHAPE)
 
 
-class FakeCloud:
-    """Records what the proof asks of a cloud; no process is started."""
+def tempest_output(*tests):
+    """What tempest run prints of (test, failure or None for ok), in turn."""
+    lines = []
+    for worker, (test, failure) in enumerate(tests):
+        test_id = 'resize_tempest_plugin.scenario.m.C.%s' % test
+        lines.append('{%d} %s [1.5s] ... %s' % (
+            worker % 2, test_id, 'FAILED' if failure else 'ok'))
+        if failure:
+            lines += ['', 'Captured traceback:', '~~~~~~~~~~~~~~~~~~~',
+                      '    AssertionError: %s: details' % failure,
+                      '{', '  "evidence": "json"', '}', '']
+    lines += ['======', 'Totals', '======']
+    return '\n'.join(lines) + '\n'
 
-    def __init__(self, log, overrides, choice, up=True, left=()):
+
+FAILS_ON_DRIVER = (1, tempest_output(('test_a', proof.MISSING_DRIVER)))
+FAILS_ON_BUG = (1, tempest_output(('test_a', proof.BUG_1825537)))
+
+
+class FakeCloud:
+    """What the proof asked of it; no process is started."""
+
+    def __init__(self, log, overrides, choice, up=True):
         self.log, self.overrides, self.choice = log, overrides, choice
-        self.up_before, self.left = up, list(left)
+        self.up_before = up
 
     def is_up(self):
         return self.up_before
 
-    def up(self):
-        self.log.append(('up', tuple(map(str, self.overrides)),
-                         self.choice.patches))
 
-    def down(self):
-        self.log.append(('down',))
-
-    def leftovers(self):
-        return self.left
+def recorded(log, action):
+    def act(cloud):
+        log.append((action, tuple(map(str, cloud.overrides)),
+                    cloud.choice.patches))
+    return act
 
 
 class ProofTest(base.TestCase):
@@ -51,23 +68,36 @@ class ProofTest(base.TestCase):
         self.assertTrue(os.path.isfile(BUG.nova_patches[0]))
 
     def test_judge(self):
+        driver = tempest_output(('test_a', proof.MISSING_DRIVER),
+                                ('test_b', None))
+        bug = tempest_output(('test_a', proof.BUG_1825537),
+                             ('test_c', proof.BUG_1825537))
+        mixed = tempest_output(('test_a', proof.BUG_1825537),
+                               ('test_c', 'Request timed out'))
         for case, rc, output, left, expected in (
                 (SHIPPED, 0, '', [], (True, 'passed')),
-                (SHIPPED, 1, '', [], (False, 'failed (exit 1)')),
+                (SHIPPED, 1, bug, [],
+                 (False, 'failed (exit 1): test_a, test_c')),
                 (SHIPPED, 0, '', ['server x'],
                  (False, 'left 1 things behind: server x')),
                 (BUG, 0, '', [], (False, 'passed')),
-                (BUG, 1, 'Error: ... This is nova bug 1825537 ...', [],
-                 (True, 'failed naming "This is nova bug 1825537"')),
-                (BUG, 1, proof.MISSING_DRIVER, [],
-                 (False, 'failed (exit 1) without naming '
-                         '"This is nova bug 1825537"')),
-                (NO_FAILING_DRIVER, 1, 'host2 is ' + proof.MISSING_DRIVER,
-                 [], (True, 'failed naming "%s"' % proof.MISSING_DRIVER))):
+                (BUG, 1, bug, [],
+                 (True, '2 failed, each naming "%s"' % proof.BUG_1825537)),
+                (BUG, 1, mixed, [],
+                 (False, 'test_c failed without naming "%s"'
+                         % proof.BUG_1825537)),
+                (BUG, 1, driver, [],
+                 (False, 'test_a failed without naming "%s"'
+                         % proof.BUG_1825537)),
+                (BUG, 1, 'ImportError', [],
+                 (False, 'failed (exit 1) with no test failing')),
+                (NO_FAILING_DRIVER, 1, driver, [],
+                 (True, '1 failed, each naming "%s"'
+                        % proof.MISSING_DRIVER))):
             self.assertEqual(expected, proof.judge(case, rc, output, left),
                              (case.name, rc, output))
 
-    def run_proof(self, outputs, up=True):
+    def run_proof(self, outputs, up=True, left=()):
         log = []
         results = iter(outputs)
 
@@ -78,13 +108,18 @@ class ProofTest(base.TestCase):
             log.append(('tempest',))
             return next(results)
 
+        actions = proof.CloudActions(
+            up=recorded(log, 'up'), down=recorded(log, 'down'),
+            leftovers=lambda cloud: list(left))
         out = self.capture()
-        rc = proof.run(make_cloud, run_tempest, base.SHAPE)
+        rc = proof.run(make_cloud, run_tempest, base.SHAPE,
+                       make_cloud((), nova_tree.NovaChoice()),
+                       actions=actions)
         return rc, log, out.getvalue()
 
     def test_every_case_as_expected_passes_the_proof(self):
         rc, log, out = self.run_proof([
-            (0, ''), (1, proof.MISSING_DRIVER), (1, proof.BUG_1825537)])
+            (0, ''), FAILS_ON_DRIVER, FAILS_ON_BUG])
         self.assertEqual(0, rc)
         self.assertEqual([
             ('up', (), ()), ('tempest',),
@@ -96,7 +131,7 @@ class ProofTest(base.TestCase):
 
     def test_a_case_that_passes_where_it_must_fail_fails_the_proof(self):
         rc, _log, out = self.run_proof([
-            (0, ''), (1, proof.MISSING_DRIVER), (0, '')])
+            (0, ''), FAILS_ON_DRIVER, (0, '')])
         self.assertEqual(1, rc)
         self.assertRegex(out, r'nova with revert-bug-1825537.diff\s+fail '
                               r'naming "This is nova bug 1825537"\s+passed'
@@ -104,6 +139,14 @@ class ProofTest(base.TestCase):
 
     def test_a_cloud_brought_up_here_goes_down_at_the_end(self):
         _rc, log, _out = self.run_proof([
-            (0, ''), (1, proof.MISSING_DRIVER), (1, proof.BUG_1825537)],
+            (0, ''), FAILS_ON_DRIVER, FAILS_ON_BUG],
             up=False)
-        self.assertEqual(('down',), log[-1])
+        self.assertEqual(('down', (), ()), log[-1])
+        self.assertNotIn(('up', (), ()), log[6:])
+
+    def test_leftovers_fail_a_case_that_went_as_expected(self):
+        rc, _log, out = self.run_proof([
+            (0, ''), FAILS_ON_DRIVER, FAILS_ON_BUG],
+            left=['flavor x'])
+        self.assertEqual(1, rc)
+        self.assertIn('left 1 things behind: flavor x', out)

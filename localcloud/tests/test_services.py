@@ -17,6 +17,7 @@ import os
 import shlex
 
 from localcloud import layout
+from localcloud import nova_one_process
 from localcloud import services
 from localcloud.tests import base
 
@@ -70,10 +71,14 @@ class BuildTest(ServicesTestCase):
             compute = self.by_name['nova-compute-' + host]
             self.assertEqual(host, compute.compute_host)
             self.assertEqual(
-                (self.paths.bin('nova-compute'), '--config-file', nova_conf,
+                (self.paths.venv_python, '-m', 'localcloud.nova_one_process',
+                 'nova-compute', '--config-file', nova_conf,
                  '--config-file',
                  os.path.join(self.paths.etc, 'nova', host + '.conf')),
                 compute.command)
+            # Its node uuid is pinned from its host's name.
+            self.assertEqual(host, dict(compute.env)[
+                nova_one_process.COMPUTE_HOST])
         for name in ('nova-conductor', 'nova-scheduler'):
             # nova.conf alone: no compute host's file.
             command = self.by_name[name].command

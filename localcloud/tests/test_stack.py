@@ -23,7 +23,9 @@ import fixtures
 
 from localcloud import cloud as cloud_mod
 from localcloud import errors
-from localcloud.lib import nova
+from localcloud import nova_one_process
+from localcloud import nova_tree
+from localcloud import overrides
 from localcloud import processes
 from localcloud import provision
 from localcloud import stack
@@ -34,6 +36,7 @@ from localcloud.tests import base
 ACTION_SECONDS = 0.02
 CONTROL = ('nova-api', 'nova-conductor', 'nova-scheduler')
 COMPUTES = tuple('nova-compute-' + host for host in base.HOSTS)
+NOVA = CONTROL + COMPUTES
 DB_SYNCS = ('keystone-manage db_sync', 'placement-manage db sync',
             'glance-manage db_sync', 'neutron-db-manage upgrade heads',
             'nova-manage api_db sync')
@@ -65,7 +68,9 @@ NEEDS = (
        for need in ('identity', 'start rabbitmq', 'manage nova-manage db sync',
                     'manage nova-manage cell_v2 create_cell')]
     + [(need, 'start ' + name) for name in COMPUTES
-       for need in ('start placement', 'start nova-api')]
+       for need in ('start placement', 'identity', 'start rabbitmq',
+                    'manage nova-manage db sync',
+                    'manage nova-manage cell_v2 create_cell')]
     + [('start ' + name, 'manage nova-manage cell_v2 discover_hosts')
        for name in COMPUTES])
 
@@ -100,8 +105,6 @@ class StandIns(fixtures.Fixture):
         super().__init__()
         self.events = events
         self.healthy = {}  # service name: False while unhealthy
-        self.registered = set()  # hosts whose nova-compute nova knows
-        self.forgotten = []
 
     def _setUp(self):
         self.useFixture(fixtures.MockPatchObject(
@@ -114,8 +117,6 @@ class StandIns(fixtures.Fixture):
             provision, 'identity', self.identity))
         self.useFixture(fixtures.MockPatchObject(
             provision, 'flavors_and_image', self.flavors_and_image))
-        self.useFixture(fixtures.MockPatchObject(
-            provision, 'forget_compute', self.forget_compute))
 
     def act(self, what):
         self.events.append(('begin', what))
@@ -135,10 +136,6 @@ class StandIns(fixtures.Fixture):
     def flavors_and_image(self, conn):
         self.act('workspace')
         return {'localcloud.tiny': 'f1', 'localcloud.small': 'f2'}, 'i1'
-
-    def forget_compute(self, conn, host):
-        self.forgotten.append(host)
-        return host in self.registered
 
 
 class StackTestCase(base.TestCase):
@@ -250,22 +247,73 @@ class UpTest(StackTestCase):
         self.assertIn('these are not running: nova-scheduler',
                       self.out.getvalue())
 
-    def test_other_nova_options_need_a_down_first(self):
-        stack.up(self.cloud)
+    def up_again(self, nova_conf=(), patches=()):
+        """up with other nova options on the cloud up; what it started."""
+        other = cloud_mod.Cloud(
+            self.paths, [overrides.parse_nova_override(text, base.HOSTS)
+                         for text in nova_conf],
+            nova_tree.NovaChoice.from_args(patches=patches),
+            supervisor=self.supervisor, connect=self.connect)
         del self.events[:]
-        other = cloud_mod.Cloud(self.paths, supervisor=self.supervisor,
-                                connect=self.connect)
-        other.nova_overrides = ['DEFAULT:debug=true']
-        error = self.assertRaises(errors.CloudError, stack.up, other)
-        self.assertIn('--nova-conf (none); this asks for '
-                      "['DEFAULT:debug=true']", str(error))
+        self.other = other
+        stack.up(other)
+        return [b[len('start '):] for b in self.began()
+                if b.startswith('start ')]
+
+    def test_one_hosts_nova_conf_restarts_that_compute_only(self):
+        stack.up(self.cloud)
+        option = '%s:DEFAULT:compute_driver=fake.FakeDriver' % base.HOSTS[1]
+        self.assertEqual([COMPUTES[1]], self.up_again([option]))
+        self.assertIn(('stop', COMPUTES[1]), self.events)
+        self.assertEqual([option],
+                         self.cloud.state.load_record()['nova_conf'])
+        # And back: the same compute again, nothing else.
+        self.assertEqual([COMPUTES[1]], self.up_again())
+
+    def test_a_global_nova_conf_restarts_every_nova_service(self):
+        stack.up(self.cloud)
+        self.assertEqual(sorted(NOVA), self.up_again(['DEFAULT:debug=true']))
+
+    def test_another_nova_restarts_every_nova_service_from_it(self):
+        stack.up(self.cloud)
+        patch = os.path.join(self.paths.home, 'change.diff')
+        with open(patch, 'w') as f:
+            f.write('--- a/nova/x.py\n+++ b/nova/x.py\n@@ -1 +1 @@\n-a\n+b\n')
+        self.useFixture(fixtures.MockPatchObject(nova_tree, 'prepare'))
+        self.assertEqual(sorted(NOVA), self.up_again(patches=[patch]))
+        overlay = os.path.join(self.paths.state, nova_tree.OVERLAY)
+        for service in self.other.services:
+            if service.name in NOVA:
+                self.assertTrue(dict(service.env)['PYTHONPATH'].startswith(
+                    overlay + ':'), service)
+        self.assertEqual({'source': None, 'patches': [patch]},
+                         self.cloud.state.load_record()['nova'])
+
+    def test_a_patch_that_does_not_apply_changes_nothing(self):
+        stack.up(self.cloud)
+        with open(self.paths.cloud_record) as f:
+            record = f.read()
+        self.useFixture(fixtures.MockPatchObject(
+            nova_tree, 'prepare',
+            side_effect=nova_tree.NovaTreeError('does not apply')))
+        patch = os.path.join(self.paths.home, 'change.diff')
+        with open(patch, 'w') as f:
+            f.write('--- a/nova/x.py\n+++ b/nova/x.py\n@@ -1 +1 @@\n-a\n+b\n')
+        self.assertRaises(nova_tree.NovaTreeError, self.up_again,
+                          patches=[patch])
         self.assertEqual([], self.events)
+        with open(self.paths.cloud_record) as f:
+            self.assertEqual(record, f.read())
 
     def test_write_configs(self):
         stack.write_configs(self.cloud)
         for host in base.HOSTS:
             self.assertTrue(os.path.exists(os.path.join(
                 self.paths.etc, 'nova', host + '.conf')))
+            # The node identity nova keeps in the compute's state_path.
+            with open(self.paths.path('nova', host, 'compute_id')) as f:
+                self.assertEqual(nova_one_process.stable_node_uuid(host),
+                                 f.read())
         written = [os.path.join(top, name)
                    for top, _dirs, names in os.walk(self.paths.state)
                    for name in names]
@@ -275,31 +323,6 @@ class UpTest(StackTestCase):
                 self.assertEqual(0o600, base.mode(path), path)
         for directory in (self.paths.etc, self.paths.logs, self.paths.run):
             self.assertEqual(0o700, base.mode(directory), directory)
-
-
-class ComputesTest(StackTestCase):
-
-    def test_only_unhealthy_computes_are_stopped_and_forgotten(self):
-        for name in COMPUTES:
-            self.supervisor.start(name)
-        self.supervisor.pid = base.FakeSupervisor.FIRST_PID
-        self.stand_ins.healthy[COMPUTES[1]] = False
-        self.stand_ins.registered.update(base.HOSTS)
-        del self.events[:]
-        nova.reset_computes(self.cloud)
-        self.assertEqual([('stop', COMPUTES[1]),
-                          ('begin', 'manage nova-manage db '
-                                    'archive_deleted_rows'),
-                          ('end', 'manage nova-manage db '
-                                  'archive_deleted_rows')], self.events)
-        self.assertEqual([base.HOSTS[1]], self.stand_ins.forgotten)
-
-    def test_stopping_is_not_a_side_effect_of_asking(self):
-        self.supervisor.start(COMPUTES[0])
-        self.supervisor.pid = base.FakeSupervisor.FIRST_PID
-        self.stand_ins.healthy[COMPUTES[0]] = False
-        self.assertFalse(self.cloud.processes.healthy(COMPUTES[0]))
-        self.assertEqual('RUNNING', self.supervisor.programs[COMPUTES[0]][0])
 
 
 class PlanTest(base.TestCase):

@@ -10,15 +10,19 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""verbs.main() with every verb replaced: no cloud is started."""
+"""The verbs' entry point; no cloud is started."""
 
 import argparse
 import os
+import subprocess
+import sys
 from unittest import mock
 
 import fixtures
 
 from localcloud import errors
+from localcloud import layout
+from localcloud import state
 from localcloud.tests import base
 from localcloud import verbs
 
@@ -32,10 +36,11 @@ class MainTest(base.TestCase):
         self.out = self.capture()
         self.verb = mock.Mock(return_value=7)
         self.useFixture(fixtures.MockPatchObject(
-            verbs, 'VERBS', {'up': self.verb}))
+            verbs, 'VERBS', {'up': self.verb, 'status': self.verb}))
 
     def main(self, *nova_conf):
-        args = argparse.Namespace(verb='up', nova_conf=list(nova_conf))
+        args = argparse.Namespace(verb='up', nova_conf=list(nova_conf),
+                                  nova_source=None, nova_patch=[])
         return verbs.main(args, self.paths)
 
     def test_override_error_is_exit_1_with_a_message(self):
@@ -55,8 +60,36 @@ class MainTest(base.TestCase):
                          [str(o) for o in made.nova_overrides])
         self.assertEqual(self.paths, made.paths)
 
+    def test_a_bad_nova_source_is_exit_1_with_a_message(self):
+        args = argparse.Namespace(verb='up', nova_conf=[],
+                                  nova_source=self.paths.home, nova_patch=[])
+        self.assertEqual(1, verbs.main(args, self.paths))
+        self.verb.assert_not_called()
+        self.assertIn('error: --nova-source %s is not a nova tree'
+                      % self.paths.home, self.out.getvalue())
+
+    def test_other_verbs_act_on_the_cloud_as_recorded(self):
+        option = '%s:DEFAULT:compute_driver=x.Y' % base.HOSTS[1]
+        state.State(self.paths).save_record(nova_conf=[option])
+        self.assertEqual(7, verbs.main(argparse.Namespace(verb='status'),
+                                       self.paths))
+        made = self.verb.call_args[0][0]
+        self.assertEqual([option], [str(o) for o in made.nova_overrides])
+
     def test_cloud_error_is_exit_1_with_a_message(self):
         self.verb.side_effect = errors.CloudError('port 1 is taken')
         self.assertEqual(1, self.main())
         self.assertIn('error: port 1 is taken', self.out.getvalue())
         self.assertFalse(os.path.exists(self.paths.state))
+
+
+class ImportTest(base.TestCase):
+
+    def test_the_verbs_do_not_import_openstacksdk(self):
+        # It takes about a second: down, logs and status need no API.
+        imported = subprocess.run(
+            [sys.executable, '-c', 'import sys, localcloud.verbs; '
+             'print(sorted(m for m in sys.modules '
+             'if m.split(".")[0] == "openstack"))'],
+            cwd=layout.REPO_ROOT, capture_output=True, text=True, check=True)
+        self.assertEqual('[]', imported.stdout.strip())

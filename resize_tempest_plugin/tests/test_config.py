@@ -51,8 +51,17 @@ class TestShape(base.TestCase):
         for opt in plugin_config.ResizeFailGroup:
             self.assertGreater(len(opt.help), 80, opt.name)
 
-    def test_test_regex_selects_the_scenario(self):
-        test_id = ('resize_tempest_plugin.scenario.test_resize_fail.'
-                   'ResizeFailOnDestinationTest.test_resize_fail_on_'
-                   'destination_keeps_new_flavor_allocations')
-        self.assertIsNotNone(re.search(plugin_config.TEST_REGEX, test_id))
+    def test_test_regex_selects_the_family_and_the_bug_scenario(self):
+        for test_id in (
+                'resize_tempest_plugin.scenario.test_resize_fail.'
+                'ResizeFailOnDestinationTest.test_resize_fail_on_'
+                'destination_keeps_new_flavor_allocations',
+                'resize_tempest_plugin.scenario.test_resize_revert_confirm.'
+                'ResizeConfirmTest.test_resize_confirm_keeps_destination_'
+                'allocations'):
+            self.assertIsNotNone(re.search(plugin_config.TEST_REGEX,
+                                           test_id), test_id)
+        self.assertIsNone(re.search(
+            plugin_config.TEST_REGEX,
+            'tempest.api.compute.servers.test_server_actions.'
+            'ServerActionsTestJSON.test_resize_server_confirm'))

@@ -99,7 +99,7 @@ class TestProviderForHost(base.TestCase):
         hypervisors = [hypervisor(7, 'node1', 'host1')]
         self.assertEqual('rp-1', hosts.provider_for_host(
             hypervisors, 'host1', 'source_host',
-            FakePlacement(by_name={'node1': [{'uuid': 'rp-1'}]})))
+            FakePlacement(by_name={'node1': ['rp-1']})))
 
     def test_no_node_on_the_host(self):
         exc = self.assertRaises(

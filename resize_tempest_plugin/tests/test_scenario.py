@@ -10,6 +10,9 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
+import importlib
+import inspect
+import pkgutil
 import re
 import types
 from unittest import mock
@@ -17,13 +20,28 @@ from unittest import mock
 from tempest.lib import exceptions as lib_exc
 from tempest import test
 
-from resize_tempest_plugin.scenario import test_resize_fail
+from resize_tempest_plugin import scenario
+from resize_tempest_plugin.scenario import base as scenario_base
 from resize_tempest_plugin.tests import base
 
 
-# Not bound to a name of this module: the unit test loader would run it.
+# Not bound to names of this module: the unit test loader would run them.
 def scenario_class():
-    return test_resize_fail.ResizeFailOnDestinationTest
+    return scenario_base.ScenarioTest
+
+
+def scenario_tests():
+    """{class: [test methods]} of every scenario class that has tests."""
+    found = {}
+    for module_info in pkgutil.iter_modules(scenario.__path__):
+        module = importlib.import_module(
+            '%s.%s' % (scenario.__name__, module_info.name))
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            tests = [getattr(cls, name) for name in dir(cls)
+                     if name.startswith('test_')]
+            if issubclass(cls, scenario_base.ScenarioTest) and tests:
+                found[cls] = tests
+    return found
 
 
 def fake_conf(resize=True, min_compute_nodes=2, source='host1',
@@ -37,37 +55,45 @@ def fake_conf(resize=True, min_compute_nodes=2, source='host1',
 
 
 class TestScenarioShape(base.TestCase):
-    """The scenario follows tempest's conventions (checked without a cloud)."""
+    """The scenarios follow tempest's conventions (checked without a cloud)."""
 
-    def _tests(self):
-        return [getattr(scenario_class(), name)
-                for name in dir(scenario_class())
-                if name.startswith('test_')]
+    def test_the_family(self):
+        self.assertEqual(
+            ['HardRebootAfterResizeFailTest', 'MigrateFailOnDestinationTest',
+             'ResizeConfirmTest', 'ResizeFailOnDestinationTest',
+             'ResizeNoValidHostTest', 'ResizeRevertTest'],
+            sorted(cls.__name__ for cls in scenario_tests()))
 
-    def test_every_test_has_an_id_attrs_and_services(self):
-        tests = self._tests()
-        self.assertEqual(1, len(tests))
-        for method in tests:
-            attrs = getattr(method, '__testtools_attrs', set())
-            self.assertEqual(1, len([a for a in attrs
-                                     if re.match(r'id-[0-9a-f-]{36}$', a)]),
-                             attrs)
-            self.assertIn('slow', attrs)
-            self.assertIn('compute', attrs)
+    def test_every_test_has_its_own_id_attrs_and_services(self):
+        ids = []
+        for tests in scenario_tests().values():
+            for method in tests:
+                attrs = getattr(method, '__testtools_attrs', set())
+                ids.extend(a for a in attrs
+                           if re.match(r'id-[0-9a-f-]{36}$', a))
+                self.assertIn('slow', attrs)
+                self.assertIn('compute', attrs)
+        self.assertEqual(6, len(ids))
+        self.assertEqual(len(ids), len(set(ids)))
 
     def test_credentials(self):
         self.assertEqual(['primary', 'admin'], scenario_class().credentials)
 
-    def test_docstring_lists_numbered_steps(self):
-        steps = re.findall(r'^\s+(\d)\. ', scenario_class().__doc__, re.M)
-        self.assertEqual(['1', '2', '3', '4', '5', '6'], steps)
+    def test_docstrings_list_numbered_steps(self):
+        # A subclass may list the steps that follow its parent's.
+        for cls in scenario_tests():
+            steps = [int(n) for n in re.findall(r'^\s+(\d)\. ',
+                                                cls.__doc__, re.M)]
+            self.assertEqual(list(range(steps[0], steps[0] + len(steps))),
+                             steps, cls.__name__)
+            self.assertGreaterEqual(steps[-1], 5, cls.__name__)
 
 
 @mock.patch.object(test.BaseTestCase, 'skip_checks')
 class TestSkipChecks(base.TestCase):
 
     def _skip_checks(self, conf):
-        with mock.patch.object(test_resize_fail, 'CONF', conf):
+        with mock.patch.object(scenario_base, 'CONF', conf):
             scenario_class().skip_checks()
 
     def test_a_good_configuration_passes(self, base_skip_checks):
