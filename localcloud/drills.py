@@ -51,11 +51,12 @@ import time
 from localcloud import layout
 
 # Where the scenario is, from the plugin's waiter lines in tempest.log.
-RESIZING = re.compile(r'Waiting for the resize migration of server')
+RESIZING = re.compile(r'Waiting for the resize of server \S+ to reach '
+                      r'error: ')
 # The migration in error: the test waits for the server's ERROR, then reads
 # placement.
-CHECKING = re.compile(r'Waiting for the resize migration of server \S+ to '
-                      r'reach error: error ')
+CHECKING = re.compile(r'Waiting for the resize of server \S+ to reach '
+                      r'error: error ')
 # How many build_timeouts a run may take before it counts as a hang: the
 # test waits at most five times (boot, migration, ERROR, deletion, the
 # allocations), and its cleanup once more for the server.
@@ -93,11 +94,11 @@ DRILLS = {
 class Harness:
     """One cloud, driven through its command line and its workspace."""
 
-    def __init__(self, home, state_dir):
+    def __init__(self, home, state_dir, regex):
         self.paths = layout.Layout.from_args(home, state_dir)
         self.location = ['--home', self.paths.home,
                          '--state-dir', self.paths.state]
-        self.regex = layout.read_cloud_shape()[1]['test_regex']
+        self.regex = regex
         self.failures = []
 
     def say(self, text):
@@ -408,6 +409,8 @@ def build_parser():
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--home', default=None)
     parser.add_argument('--state-dir', default=None)
+    parser.add_argument('--regex', default='resize_fail',
+                        help='the tests to run (default resize_fail)')
     parser.add_argument('--runs', type=int, default=20,
                         help='soak: runs back to back (default 20)')
     parser.add_argument('--concurrent', type=int, default=4,
@@ -422,7 +425,7 @@ def build_parser():
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
-    harness = Harness(args.home, args.state_dir)
+    harness = Harness(args.home, args.state_dir, args.regex)
     venv = harness.paths.venv
     if os.path.realpath(sys.prefix) != os.path.realpath(venv):
         if not os.path.exists(harness.paths.venv_python):

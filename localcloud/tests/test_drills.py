@@ -72,7 +72,8 @@ class HarnessTest(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.harness = drills.Harness(self.make_layout().home, None)
+        self.harness = drills.Harness(self.make_layout().home, None,
+                                      'resize_fail')
         self.paths = self.harness.paths
         self.make_state_dirs(self.paths)
         os.makedirs(self.paths.workspace)
@@ -105,7 +106,7 @@ class HarnessTest(base.TestCase):
     def test_the_log_is_read_past_the_offset_only(self):
         log = self.paths.log('tempest')
         with open(log, 'w') as f:
-            f.write('Waiting for the resize migration of server 1\n')
+            f.write('Waiting for the resize of server 1 to reach error: x\n')
         since = self.harness.log_size()
         running = self.useFixture(fixtures.MockPatch(
             'subprocess.Popen')).mock.return_value
@@ -113,7 +114,7 @@ class HarnessTest(base.TestCase):
         self.assertFalse(self.harness.wait_in_log(
             drills.RESIZING, since, running, timeout=0.3))
         with open(log, 'a') as f:
-            f.write('Waiting for the resize migration of server 2\n')
+            f.write('Waiting for the resize of server 2 to reach error: x\n')
         self.assertTrue(self.harness.wait_in_log(
             drills.RESIZING, since, running, timeout=0.3))
 
