@@ -113,11 +113,18 @@ class Harness:
     def cli(self, *argv, timeout=900):
         """``python3 -m localcloud VERB`` on this cloud: (exit, output, s)."""
         began = time.monotonic()
-        proc = subprocess.run(
-            [sys.executable, '-m', 'localcloud'] + list(argv[:1])
-            + self.location + list(argv[1:]), cwd=layout.REPO_ROOT,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            timeout=timeout)
+        try:
+            proc = subprocess.run(
+                [sys.executable, '-m', 'localcloud'] + list(argv[:1])
+                + self.location + list(argv[1:]), cwd=layout.REPO_ROOT,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            output = exc.output or ''
+            if isinstance(output, bytes):
+                output = output.decode(errors='replace')
+            return -1, '%s\n(killed after %d s)' % (output, timeout), (
+                time.monotonic() - began)
         return proc.returncode, proc.stdout, time.monotonic() - began
 
     def up(self):
@@ -224,8 +231,8 @@ class Harness:
     def check_run(self):
         rc, seconds, output = self.finish_tempest(
             self.start_tempest(name='check'))
-        self.check(rc == 0, 'check run after up: exit %s after %.1f s, %s'
-                   % (rc, seconds, _outcome(output)))
+        self.report_run('check run after up', rc, seconds, output)
+        self.check(rc == 0, 'the check run after up passed')
 
     def down_and_nothing_left(self):
         rc, out, seconds = self.cli('down')
