@@ -219,6 +219,14 @@ class Harness:
         self.say('%s (pid %d): %s' % (service, pid, signal.Signals(sig).name))
         return True
 
+    def wait_gone(self, pid, timeout=60):
+        began = time.monotonic()
+        while _alive(pid) and time.monotonic() - began < timeout:
+            time.sleep(0.2)
+        self.say('pid %d %s after %.1f s' % (
+            pid, 'still runs' if _alive(pid) else 'gone',
+            time.monotonic() - began))
+
     def leftovers(self):
         """What the tests left in the cloud, read through its APIs."""
         from localcloud import cloud
@@ -245,11 +253,14 @@ class Harness:
         self.check(not remains, 'after down, of the cloud: %s'
                    % ('; '.join(remains) or 'nothing runs, no port answers'))
 
-    def aftermath(self):
-        """Bring the cloud back, say what was left, check, take it down."""
+    def aftermath(self, before):
+        """Bring the cloud back, say what was left, check, take it down.
+
+        ``before``: what was left in the cloud before the drill, not counted.
+        """
         if self.up():
-            left = self.leftovers()
-            self.say('left behind after up: %s'
+            left = [item for item in self.leftovers() if item not in before]
+            self.say('left behind by the drill, after up: %s'
                      % ('; '.join(left) if left else 'nothing'))
             self.check_run()
         self.down_and_nothing_left()
@@ -308,6 +319,14 @@ def cloud_processes(paths):
     return found
 
 
+def _alive(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as stat:
+            return stat.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except (OSError, IndexError):
+        return False
+
+
 def port_answers(port):
     with socket.socket() as sock:
         sock.settimeout(0.5)
@@ -319,6 +338,7 @@ def run_drill(harness, name):
     harness.say('=== %s: %s' % (name, drill.what))
     if not harness.up():
         return
+    before = harness.leftovers()
     if drill.when is None:
         # Between two runs: one that passes, the fault, one more.
         rc, seconds, output = harness.finish_tempest(
@@ -339,12 +359,14 @@ def run_drill(harness, name):
                 time.monotonic() - proc.began, drill.when.pattern))
             if (harness.kill(drill.service, drill.sig, pids)
                     and drill.restart):
+                # up starts only what is not running: wait for the exit.
+                harness.wait_gone(pids[drill.service])
                 harness.up()
         else:
             harness.check(False, 'the run never reached %r'
                           % drill.when.pattern)
         harness.report_run('the run', *harness.finish_tempest(proc))
-    harness.aftermath()
+    harness.aftermath(before)
 
 
 def rss_mib(paths):
