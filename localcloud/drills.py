@@ -220,11 +220,13 @@ class Harness:
         return True
 
     def wait_gone(self, pid, timeout=60):
+        from localcloud import supervision
         began = time.monotonic()
-        while _alive(pid) and time.monotonic() - began < timeout:
+        while (supervision.pid_alive(pid)
+               and time.monotonic() - began < timeout):
             time.sleep(0.2)
         self.say('pid %d %s after %.1f s' % (
-            pid, 'still runs' if _alive(pid) else 'gone',
+            pid, 'still runs' if supervision.pid_alive(pid) else 'gone',
             time.monotonic() - began))
 
     def leftovers(self):
@@ -317,14 +319,6 @@ def cloud_processes(paths):
             found.append('pid %s %s' % (entry, cmdline.replace(
                 b'\0', b' ').decode(errors='replace')[:80]))
     return found
-
-
-def _alive(pid):
-    try:
-        with open('/proc/%d/stat' % pid) as stat:
-            return stat.read().rsplit(')', 1)[1].split()[0] != 'Z'
-    except (OSError, IndexError):
-        return False
 
 
 def port_answers(port):
