@@ -23,6 +23,10 @@ import xmlrpc.client
 from supervisor import xmlrpc as supervisor_xmlrpc
 
 
+# supervisord's states of a program with no process.
+STOPPED_STATES = ('STOPPED', 'EXITED', 'FATAL', 'UNKNOWN')
+
+
 class SupervisionError(RuntimeError):
     pass
 
@@ -92,9 +96,26 @@ class Supervisor:
         added, changed, removed = self._proxy().supervisor.reloadConfig()[0]
         for name in removed + changed:
             self._stop_quietly(name)
+            # A group is removed only once supervisord has reaped its
+            # process, which may come after the process is gone.
+            if not self._wait_stopped([name]):
+                raise SupervisionError(
+                    'supervisord still runs %s after stopping it: see %s'
+                    % (name, self.paths.log('supervisord')))
             self._proxy().supervisor.removeProcessGroup(name)
         for name in added + changed:
             self._proxy().supervisor.addProcessGroup(name)
+
+    def _wait_stopped(self, names, timeout=30):
+        """Whether supervisord counts each of ``names`` as stopped, soon."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = self.all_info()
+            if all(info.get(n, {}).get('statename', 'STOPPED')
+                   in STOPPED_STATES for n in names):
+                return True
+            time.sleep(0.1)
+        return False
 
     def _stop_quietly(self, name, wait=True):
         try:
@@ -132,6 +153,7 @@ class Supervisor:
             self._stop_quietly(name, wait=False)
         _wait_gone([info[n]['pid'] for n in names
                     if n in info and info[n]['pid']], timeout)
+        self._wait_stopped(names, timeout)
 
     def shutdown(self, timeout=60, tiers=None):
         """Stop every program, then supervisord; kill by pid what remains.

@@ -100,14 +100,15 @@ def _run(cloud, args):
                 stack.up(found)
 
 
-def run_tempest(cloud, extra, prefix=''):
+def run_tempest(cloud, extra, prefix='', regex=None):
     """``tempest run`` in the workspace: (rc, output).
 
-    Its output is shown as it goes, each line after ``prefix``.
+    ``regex``: the tests, by default the shape's (the whole family). The
+    output is shown as it goes, each line after ``prefix``.
     """
     extra = [a for a in extra if a != '--']
     cmd = [cloud.paths.bin('tempest'), 'run', '--regex',
-           cloud.tempest_options['test_regex']] + extra
+           regex or cloud.tempest_options['test_regex']] + extra
     progress.step('$ %s  (in %s)' % (' '.join(cmd[1:]),
                                      cloud.paths.workspace))
     began = time.monotonic()
@@ -137,9 +138,10 @@ def _prove(cloud, args):
     def cloud_for(overrides, choice):
         return cloud_mod.Cloud(cloud.paths, overrides, choice)
 
-    def run_case(case_cloud, extra):
+    def run_case(case_cloud, extra, regex):
         # Set apart, so that no summary counts a failure the case expects.
-        return run_tempest(case_cloud, extra, prefix=proof.OUTPUT_PREFIX)
+        return run_tempest(case_cloud, extra, prefix=proof.OUTPUT_PREFIX,
+                           regex=regex)
 
     return proof.run(cloud_for, run_case, cloud.shape, cloud,
                      args.tempest_args)

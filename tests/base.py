@@ -30,7 +30,6 @@ import os
 import re
 import subprocess
 import tempfile
-import unittest
 
 import yaml
 
@@ -270,26 +269,10 @@ def doc_code_blocks(path=DOC_FILE):
 def plugin_test_ids():
     """Ids of the plugin's tempest tests, found as tempest finds them.
 
-    The plugin's load_tests names the directory; unittest's discovery
-    imports its test modules, as stestr does, so an id carries its class,
-    method and attributes. A module that fails to import raises here.
+    The plugin's unit tests find them the same way (scenario_test_ids).
     """
-    from resize_tempest_plugin import plugin
-    test_dir, top_dir = plugin.ResizeTempestPlugin().load_tests()
-    loader = unittest.TestLoader()
-    suite = loader.discover(test_dir, top_level_dir=top_dir)
-    if loader.errors:
-        raise ImportError('cannot load the scenario tests:\n%s'
-                          % '\n'.join(loader.errors))
-    ids = []
-    pending = [suite]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, unittest.TestSuite):
-            pending.extend(item)
-        else:
-            ids.append(item.id())
-    return sorted(ids)
+    from resize_tempest_plugin.tests import base as plugin_tests
+    return plugin_tests.scenario_test_ids()
 
 
 def selected(regex, ids):

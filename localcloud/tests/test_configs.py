@@ -206,9 +206,14 @@ class TempestTest(ConfigsTestCase):
                          sections['resize_fail'])
 
     def test_dotted_options_land_in_their_sections(self):
-        sections = tempest_sections(self.paths)
-        self.assertEqual('2', sections['compute']['min_compute_nodes'])
-        self.assertEqual('True', sections['compute-feature-enabled']['resize'])
+        options = {key: value + '-changed'
+                   for key, value in base.TEMPEST_OPTIONS.items()}
+        sections = tempest_sections(self.paths, options=options)
+        dotted = [key for key in options if '.' in key]
+        self.assertIn('compute-feature-enabled.resize', dotted)
+        for key in dotted:
+            group, option = key.split('.', 1)
+            self.assertEqual(options[key], sections[group][option], key)
         # Merged into the sections, not replacing them.
         self.assertEqual('flavor-tiny', sections['compute']['flavor_ref'])
         self.assertEqual('false',

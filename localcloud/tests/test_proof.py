@@ -13,10 +13,12 @@
 """The proof's judgement and its run over a cloud (injected)."""
 
 import os
+import re
 
 from localcloud import nova_tree
 from localcloud import proof
 from localcloud.tests import base
+from resize_tempest_plugin.tests import base as plugin_base
 
 SHIPPED, NO_FAILING_DRIVER, BUG = proof.cases(base.SHAPE)
 
@@ -60,6 +62,17 @@ def recorded(log, action):
 
 class ProofTest(base.TestCase):
 
+    def test_the_broken_clouds_run_the_tests_that_reach_them(self):
+        ids = [i.split('[')[0] for i in plugin_base.scenario_test_ids()]
+        chosen = [i for i in ids
+                  if re.search(proof.ON_THE_FAILING_DESTINATION, i)]
+        self.assertEqual(
+            ['test_cold_migrate_fail_on_destination_keeps_allocations',
+             'test_hard_reboot_recovers_server_on_destination',
+             'test_resize_fail_on_destination_keeps_new_flavor_allocations'],
+            sorted(i.rsplit('.', 1)[1] for i in chosen))
+        self.assertEqual(6, len(ids))
+
     def test_the_cases_come_from_the_shape(self):
         self.assertEqual((), SHIPPED.nova_conf + SHIPPED.nova_patches)
         self.assertEqual(('%s:DEFAULT:compute_driver=%s' % (
@@ -99,13 +112,15 @@ class ProofTest(base.TestCase):
 
     def run_proof(self, outputs, up=True, left=()):
         log = []
+        self.regexes = []
         results = iter(outputs)
 
         def make_cloud(overrides, choice):
             return FakeCloud(log, overrides, choice, up=up)
 
-        def run_tempest(cloud, args):
+        def run_tempest(cloud, args, regex):
             log.append(('tempest',))
+            self.regexes.append(regex)
             return next(results)
 
         actions = proof.CloudActions(
@@ -127,6 +142,10 @@ class ProofTest(base.TestCase):
             ('up', (), BUG.nova_patches), ('tempest',),
             ('up', (), ())], log)
         self.assertIn('3 of 3 cases as expected', out)
+        # The whole family as shipped; the broken clouds, the tests that
+        # reach the failing destination.
+        self.assertEqual([None, proof.ON_THE_FAILING_DESTINATION,
+                          proof.ON_THE_FAILING_DESTINATION], self.regexes)
         self.assertNotIn('MISMATCH', out)
 
     def test_a_case_that_passes_where_it_must_fail_fails_the_proof(self):

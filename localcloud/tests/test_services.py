@@ -15,11 +15,17 @@
 import configparser
 import os
 import shlex
+import sys
+import urllib.parse
 
+import fixtures
+
+from localcloud import configs
 from localcloud import layout
 from localcloud import nova_one_process
 from localcloud import services
 from localcloud.tests import base
+from localcloud import wsgi
 
 ORDER = ['mariadb', 'epmd', 'rabbitmq', 'keystone', 'placement', 'glance',
          'neutron', 'nova-api', 'nova-conductor', 'nova-scheduler',
@@ -52,18 +58,33 @@ class BuildTest(ServicesTestCase):
     def test_apis_served_by_localcloud_wsgi_on_loopback(self):
         apis = [s for s in self.services if s.health == services.HTTP]
         self.assertEqual(sorted(WSGI_MODULES), sorted(s.name for s in apis))
+        catalog = {name: urllib.parse.urlsplit(url).port
+                   for name, url in configs.endpoints().values()}
         for api in apis:
-            self.assertEqual(layout.PORTS[api.name], api.port)
             self.assertEqual(
                 (self.paths.venv_python, '-m', 'localcloud.wsgi',
-                 WSGI_MODULES[api.name], str(layout.PORTS[api.name])),
-                api.command)
+                 WSGI_MODULES[api.name]), api.command[:4])
+            # Its command, run: waitress serves where the health check
+            # probes and the catalog points.
+            self.assertEqual(('127.0.0.1', api.port), self.served_at(api))
+            self.assertEqual(catalog[api.name.split('-')[0]], api.port)
             env = dict(api.env)
             self.assertEqual(layout.REPO_ROOT, env['PYTHONPATH'])
             config_dir = 'OS_%s_CONFIG_DIR' % api.name.split('-')[0].upper()
             self.assertEqual(
                 os.path.join(self.paths.etc, api.name.split('-')[0]),
                 env[config_dir])
+
+    def served_at(self, api):
+        """(host, port) that localcloud.wsgi serves on, given api.command."""
+        serve = self.useFixture(fixtures.MockPatchObject(
+            wsgi.waitress, 'serve')).mock
+        self.useFixture(fixtures.MockPatchObject(wsgi, 'application'))
+        self.useFixture(fixtures.MockPatchObject(
+            sys, 'argv', ['wsgi.py'] + list(api.command[3:])))
+        wsgi.main()
+        kwargs = serve.call_args.kwargs
+        return kwargs['host'], kwargs['port']
 
     def test_each_compute_reads_nova_conf_then_its_own(self):
         nova_conf = os.path.join(self.paths.etc, 'nova', 'nova.conf')

@@ -10,17 +10,15 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""What the resize-failure family shares: pinning, flavors, reads, waits.
+"""What the resize-failure family shares: its cloud, its scene, its steps.
 
 Not a test module: the scenarios in test_*.py subclass ScenarioTest, whose
-test bodies then read as numbered steps. Each wait turns a timeout or an
-unexpected state into the verdict that names its cause (see verdicts),
-followed by the states it saw and the evidence.
+test bodies then read as numbered steps. It is made of the pinning
+(:mod:`.pinning`), the reads and evidence (:mod:`.reads`) and the named
+waits (:mod:`.waits`), each of which turns a timeout or an unexpected state
+into the verdict that names its cause (see verdicts).
 """
 
-import uuid
-
-from openstack import exceptions as sdk_exc
 from oslo_log import log as logging
 from tempest import config
 from tempest.lib.common.utils import data_utils
@@ -29,22 +27,23 @@ from tempest import test
 
 from resize_tempest_plugin import clients
 from resize_tempest_plugin import config as plugin_config
-from resize_tempest_plugin import evidence
 from resize_tempest_plugin import hosts
 from resize_tempest_plugin import placement
+from resize_tempest_plugin.scenario import pinning
+from resize_tempest_plugin.scenario import reads
+from resize_tempest_plugin.scenario import waits
 from resize_tempest_plugin import verdicts
-from resize_tempest_plugin import waiters
 
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
 
-# The two flavors differ in VCPU, MEMORY_MB and DISK_GB, so that an
-# allocation tells which flavor it was made for.
-OLD_FLAVOR = {'vcpus': 1, 'ram': 128, 'disk': 1}
-NEW_FLAVOR = {'vcpus': 2, 'ram': 192, 'disk': 2}
+# The flavors' sizes, for the scenarios.
+OLD_FLAVOR = pinning.OLD_FLAVOR
+NEW_FLAVOR = pinning.NEW_FLAVOR
 
 
-class ScenarioTest(test.BaseTestCase):
+class ScenarioTest(pinning.PinningMixin, reads.CloudReadsMixin,
+                   waits.NamedWaitsMixin, test.BaseTestCase):
     """Two compute hosts, the destination's finish_migration failing.
 
     Admin is used only where the API demands it (flavors, traits and
@@ -114,47 +113,6 @@ class ScenarioTest(test.BaseTestCase):
                  opts.source_host, cls.source_rp, opts.destination_host,
                  cls.destination_rp)
 
-    # Pinning ---------------------------------------------------------------
-
-    def create_trait(self, role):
-        """A custom trait unique to this test, on no provider yet."""
-        trait = 'CUSTOM_RESIZE_FAIL_%s_%s' % (role, uuid.uuid4().hex.upper())
-        self.placement.create_trait(trait)
-        self.addCleanup(self.placement.delete_trait, trait)
-        return trait
-
-    def set_trait(self, provider, trait):
-        """Set ``trait`` on ``provider``, removed again at cleanup."""
-        # Registered before the change, so that a half-done change is
-        # undone too; the removal leaves every other trait in place.
-        self.addCleanup(self.placement.remove_provider_trait, provider, trait)
-        self.placement.add_provider_trait(provider, trait)
-
-    def pin_trait(self, provider, role):
-        """A trait unique to this test, set on ``provider`` only."""
-        trait = self.create_trait(role)
-        self.set_trait(provider, trait)
-        return trait
-
-    def move_trait(self, trait, from_provider, to_provider):
-        """Move ``trait`` so that only ``to_provider`` has it."""
-        self.set_trait(to_provider, trait)
-        self.placement.remove_provider_trait(from_provider, trait)
-
-    def create_flavor(self, label, sizes, trait):
-        """A private flavor for the primary project, requiring ``trait``."""
-        compute = self.admin_conn.compute
-        flavor = compute.create_flavor(
-            name=data_utils.rand_name(prefix=CONF.resource_name_prefix,
-                                      name='resize-fail-%s' % label),
-            is_public=False, **sizes)
-        self.addCleanup(compute.delete_flavor, flavor, ignore_missing=True)
-        compute.create_flavor_extra_specs(
-            flavor, {'trait:%s' % trait: 'required'})
-        compute.flavor_add_tenant_access(
-            flavor, self.os_primary.credentials.project_id)
-        return flavor
-
     def scene(self, move, old_sizes, new_sizes, reverse=False,
               driver=plugin_config.DESTINATION_DRIVER):
         """The scene the verdicts judge; ``reverse`` moves host2 to host1.
@@ -174,18 +132,6 @@ class ScenarioTest(test.BaseTestCase):
             old_resources=verdicts.flavor_resources(**old_sizes),
             new_resources=verdicts.flavor_resources(**new_sizes),
             driver=driver)
-
-    def pin_resize(self, scene):
-        """The old and the new flavor, each pinned by a trait of its own.
-
-        The old one pins the boot to the scene's source, the new one the
-        resize to its destination.
-        """
-        return (
-            self.create_flavor('old', OLD_FLAVOR,
-                               self.pin_trait(scene.source_rp, 'SRC')),
-            self.create_flavor('new', NEW_FLAVOR,
-                               self.pin_trait(scene.destination_rp, 'DST')))
 
     def boot_server(self, flavor):
         """Boot as the primary user, without network; delete at cleanup."""
@@ -244,93 +190,6 @@ class ScenarioTest(test.BaseTestCase):
         self.wait_for_allocations_released(scene, ('server', 'migration'),
                                            'the server was deleted')
 
-    # Reading the cloud -----------------------------------------------------
-
-    def admin_server(self, server_id):
-        """The server as admin sees it (host, task state), None if gone."""
-        try:
-            return self.admin_conn.compute.get_server(server_id)
-        except sdk_exc.NotFoundException:
-            return None
-
-    def migration(self, scene):
-        """The server's latest migration of the scene's type, or None.
-
-        Listed by admin: os-migrations gives the migration uuid (a
-        placement consumer) from compute microversion 2.59.
-        """
-        migrations = list(self.admin_conn.compute.migrations(
-            server_id=scene.server_id, migration_type=scene.move))
-        if not migrations:
-            return None
-        return max(migrations, key=_created)
-
-    def snapshot(self, scene):
-        """The four placement views the verdicts read (see verdicts)."""
-        empty = {'allocations': {}}
-        return {
-            'server': self.placement.consumer_allocations(scene.server_id),
-            'migration': (
-                self.placement.consumer_allocations(scene.migration_id)
-                if scene.migration_id else empty),
-            'source': self.placement.provider_allocations(scene.source_rp),
-            'destination': self.placement.provider_allocations(
-                scene.destination_rp),
-        }
-
-    def actions(self, server_id):
-        """The server's instance actions with their events (admin)."""
-        compute = self.admin_conn.compute
-        return [evidence.action_summary(
-            compute.get_server_action(action.request_id, server_id))
-            for action in compute.server_actions(server_id)]
-
-    def evidence(self, scene):
-        """Everything a reader needs to tell why the scenario failed."""
-        scene = self._with_migration(scene)
-        consumers = (scene.server_id, scene.migration_id)
-        probes = [
-            ('server (admin view)',
-             lambda: evidence.server_summary(
-                 self.admin_server(scene.server_id))),
-            ('%s migration' % scene.move,
-             lambda: evidence.migration_summary(self.migration(scene))),
-            ('instance actions and events',
-             lambda: self.actions(scene.server_id)),
-            ('allocations of server %s' % scene.server_id,
-             lambda: verdicts.by_provider(
-                 self.placement.consumer_allocations(scene.server_id))),
-        ]
-        if scene.migration_id:
-            probes.append(
-                ('allocations of migration %s' % scene.migration_id,
-                 lambda: verdicts.by_provider(
-                     self.placement.consumer_allocations(
-                         scene.migration_id))))
-        for role, host, rp in (
-                ('source', scene.source_host, scene.source_rp),
-                ('destination', scene.destination_host,
-                 scene.destination_rp)):
-            probes.append((
-                '%s %s (%s): usages; allocations of the server and the '
-                'migration' % (role, host, rp),
-                lambda rp=rp: {
-                    'usages': self.placement.provider_usages(rp),
-                    'allocations': verdicts.held_on(
-                        self.placement.provider_allocations(rp),
-                        consumers)}))
-        return evidence.render(evidence.gather(probes))
-
-    def _with_migration(self, scene):
-        """The scene with its migration, which a failed wait may not know."""
-        if scene.migration_id or not scene.server_id:
-            return scene
-        try:
-            migration = self.migration(scene)
-        except sdk_exc.SDKException:
-            return scene  # the evidence's own probe of it says why
-        return scene._replace(migration_id=migration and migration.uuid)
-
     # Checks ----------------------------------------------------------------
 
     def fail_with_evidence(self, message, scene):
@@ -360,101 +219,3 @@ class ScenarioTest(test.BaseTestCase):
                 'The server\'s fault message is %r, expected it to contain '
                 '%r ([resize_fail] expected_fault).' % (fault, expected),
                 scene)
-
-    # Waiting ---------------------------------------------------------------
-
-    def _wait(self, scene, fetch, describe, is_done, what, is_failed=None):
-        return waiters.wait_for(
-            fetch, describe, is_done, what,
-            timeout=CONF.compute.build_timeout,
-            interval=CONF.compute.build_interval,
-            is_failed=is_failed,
-            evidence=lambda: self.evidence(scene))
-
-    @staticmethod
-    def _fail_after_wait(verdict, exc):
-        """Fail with the verdict first, then the waiter's states and evidence.
-
-        Raised without the waiter's exception as context, so that the
-        evidence, already in the waiter's message, is printed once.
-        """
-        raise AssertionError('%s\n%s' % (verdict, exc)) from None
-
-    def wait_for_server_status(self, scene, status):
-        """Wait until the server is ``status`` with no task under way."""
-        # A confirmed resize stays VERIFY_RESIZE until the source compute
-        # has finished confirming it: not an end when waiting for ACTIVE.
-        ends = verdicts.SERVER_ENDS - {status}
-        if status == 'ACTIVE':
-            ends -= {'VERIFY_RESIZE'}
-        try:
-            return self._wait(
-                scene, lambda: self.admin_server(scene.server_id),
-                _server_state,
-                lambda s: (s is not None and s.status == status
-                           and s.task_state is None),
-                'server %s to become %s' % (scene.server_id, status),
-                is_failed=lambda s: s is None or (
-                    s.task_state is None and s.status in ends))
-        except (waiters.UnexpectedState, waiters.WaitTimeout) as exc:
-            seen = exc.last
-            self._fail_after_wait(verdicts.judge_server_end(
-                scene, status, seen and seen.status, seen and seen.task_state,
-                seen and seen.compute_host,
-                ((seen and seen.fault) or {}).get('message')), exc)
-
-    def wait_for_migration_status(self, scene, status):
-        """Wait until the scene's migration reaches ``status``."""
-        ends = verdicts.MIGRATION_ENDS - {status}
-        try:
-            return self._wait(
-                scene, lambda: self.migration(scene),
-                lambda m: m.status if m else 'not recorded yet',
-                lambda m: m is not None and m.status == status,
-                'the %s of server %s to reach %s'
-                % (scene.move, scene.server_id, status),
-                is_failed=lambda m: m is not None and m.status in ends)
-        except (waiters.UnexpectedState, waiters.WaitTimeout) as exc:
-            server = self.admin_server(scene.server_id)
-            self._fail_after_wait(verdicts.judge_migration_end(
-                scene, status, exc.last and exc.last.status,
-                server and server.status, server and server.compute_host),
-                exc)
-
-    def wait_for_allocations_released(self, scene, roles, after):
-        """Wait until the consumers in ``roles`` hold nothing anywhere."""
-        try:
-            self._wait(
-                scene, lambda: self.snapshot(scene),
-                lambda snap: 'allocations left: %s' % (
-                    ', '.join(sorted(verdicts.leftovers(scene, snap, roles)))
-                    or 'none'),
-                lambda snap: not verdicts.leftovers(scene, snap, roles),
-                'the allocations of the %s to be deleted after %s'
-                % (' and the '.join(roles), after))
-        except waiters.WaitTimeout as exc:
-            self._fail_after_wait(
-                verdicts.judge_released(scene, exc.last, roles, after), exc)
-
-    def _wait_for_server_gone(self, server_id):
-        def fetch():
-            try:
-                return self.conn.compute.get_server(server_id)
-            except sdk_exc.NotFoundException:
-                return None
-        waiters.wait_for(
-            fetch, _server_state, lambda server: server is None,
-            'server %s to be deleted' % server_id,
-            timeout=CONF.compute.build_timeout,
-            interval=CONF.compute.build_interval)
-
-
-def _server_state(server):
-    if server is None:
-        return 'gone'
-    return 'status=%s task_state=%s host=%s' % (
-        server.status, server.task_state, server.compute_host)
-
-
-def _created(migration):
-    return (migration.created_at or '', migration.id)

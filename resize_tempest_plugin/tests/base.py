@@ -10,8 +10,54 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
+import importlib.util
+import os
+import shutil
+import unittest
+
+import fixtures
 import testtools
+
+from resize_tempest_plugin import config as plugin_config
+from resize_tempest_plugin import plugin
+
+
+def scenario_test_ids():
+    """Ids of the plugin's tempest tests, found as tempest finds them.
+
+    The plugin's load_tests names the directory; unittest's discovery
+    imports its test modules, as stestr does, so an id carries its class,
+    method and attributes. A module that fails to import raises here.
+    """
+    test_dir, top_dir = plugin.ResizeTempestPlugin().load_tests()
+    loader = unittest.TestLoader()
+    suite = loader.discover(test_dir, top_level_dir=top_dir)
+    if loader.errors:
+        raise ImportError('cannot load the scenario tests:\n%s'
+                          % '\n'.join(loader.errors))
+    return sorted(test.id() for test in testtools.iterate_tests(suite))
 
 
 class TestCase(testtools.TestCase):
     """Base class of the plugin's unit tests (no cloud, no tempest.conf)."""
+
+    def config_of_a_changed_shape(self):
+        """resize_tempest_plugin.config, reading a changed cloud_shape.ini.
+
+        Every value of the shipped shape gets a suffix. A copy of config.py
+        sits beside the changed file and reads it as the installed module
+        reads its own. Returns (the module, the changed shape).
+        """
+        directory = self.useFixture(fixtures.TempDir()).path
+        shape = plugin_config.load_shape()
+        for section in shape.sections():
+            for key, value in shape.items(section):
+                shape.set(section, key, value + '-changed')
+        with open(os.path.join(directory, 'cloud_shape.ini'), 'w') as f:
+            shape.write(f)
+        spec = importlib.util.spec_from_file_location(
+            'changed_shape_config',
+            shutil.copy(plugin_config.__file__, directory))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module, shape

@@ -48,9 +48,9 @@ class FakePlacement(object):
 class TestCheckComputeHosts(base.TestCase):
 
     def test_two_enabled_up_computes_pass(self):
-        hosts.check_compute_hosts(
+        self.assertIsNone(hosts.check_compute_hosts(
             [service('host1'), service('host2'),
-             service('host1', binary='nova-conductor')], HOSTS)
+             service('host1', binary='nova-conductor')], HOSTS))
 
     def _message(self, services):
         return str(self.assertRaises(lib_exc.InvalidConfiguration,

@@ -13,6 +13,7 @@
 from importlib import metadata
 import os
 
+import fixtures
 from oslo_config import cfg
 
 from resize_tempest_plugin import config as plugin_config
@@ -37,33 +38,40 @@ class TestPlugin(base.TestCase):
             os.path.isfile(os.path.join(top_level, 'resize_tempest_plugin',
                                         '__init__.py')))
 
-    def test_register_opts_and_get_opt_lists_agree(self):
+    def register_opts(self):
+        """A new CONF with the plugin's options registered, and parsed."""
         conf = cfg.ConfigOpts()
         self.plugin.register_opts(conf)
         conf([], default_config_files=[])
+        return conf
+
+    def registered(self):
+        """{group: option names} that register_opts puts on a new CONF."""
+        conf = self.register_opts()
+        return {name: set(conf[name]) for name in conf
+                if isinstance(conf[name], cfg.ConfigOpts.GroupAttr)}
+
+    def test_get_opt_lists_names_what_register_opts_registers(self):
         listed = self.plugin.get_opt_lists()
         self.assertEqual(['resize_fail'], [name for name, _ in listed])
-        for name, opts in listed:
-            for opt in opts:
-                # Raises NoSuchOptError if register_opts missed it.
-                getattr(getattr(conf, name), opt.dest)
-        registered = {name for name in conf
-                      if isinstance(conf[name], cfg.ConfigOpts.GroupAttr)}
-        self.assertEqual({name for name, _ in listed}, registered)
+        self.assertEqual(self.registered(),
+                         {name: {opt.dest for opt in opts}
+                          for name, opts in listed})
 
-    def test_register_opts_gives_the_shape_defaults(self):
-        conf = cfg.ConfigOpts()
-        self.plugin.register_opts(conf)
-        conf([], default_config_files=[])
-        self.assertEqual('host1', conf.resize_fail.source_host)
-        self.assertEqual('host2', conf.resize_fail.destination_host)
-        self.assertEqual('Virtual Interface creation failed',
-                         conf.resize_fail.expected_fault)
+    def test_list_opts_names_what_register_opts_registers(self):
+        # What oslo-config-generator documents is what tempest reads.
+        self.assertEqual(self.registered(),
+                         {group.name: {opt.dest for opt in opts}
+                          for group, opts in plugin_config.list_opts()})
 
-    def test_list_opts_matches_get_opt_lists(self):
-        self.assertEqual(
-            [(name, opts) for name, opts in self.plugin.get_opt_lists()],
-            [(group.name, opts) for group, opts in plugin_config.list_opts()])
+    def test_register_opts_gives_the_defaults_of_cloud_shape_ini(self):
+        changed, shape = self.config_of_a_changed_shape()
+        self.useFixture(fixtures.MockPatchObject(plugin, 'plugin_config',
+                                                 changed))
+        conf = self.register_opts()
+        for name in ('source_host', 'destination_host', 'expected_fault'):
+            self.assertEqual(shape.get('compute', name),
+                             conf.resize_fail[name], name)
 
     def test_entry_points_are_declared(self):
         def targets(group):

@@ -20,6 +20,7 @@ from unittest import mock
 from tempest.lib import exceptions as lib_exc
 from tempest import test
 
+from resize_tempest_plugin import config as plugin_config
 from resize_tempest_plugin import scenario
 from resize_tempest_plugin.scenario import base as scenario_base
 from resize_tempest_plugin.tests import base
@@ -76,8 +77,28 @@ class TestScenarioShape(base.TestCase):
         self.assertEqual(6, len(ids))
         self.assertEqual(len(ids), len(set(ids)))
 
-    def test_credentials(self):
-        self.assertEqual(['primary', 'admin'], scenario_class().credentials)
+    def test_each_declared_credential_connects_once_and_is_closed(self):
+        # Least privilege: a credential tempest makes is one the tests use.
+        class Probe(scenario_class()):
+            _class_cleanups = []
+
+        for role in Probe.credentials:
+            setattr(Probe, 'os_' + role,
+                    types.SimpleNamespace(credentials='creds of ' + role))
+        made = []
+
+        def connect(creds, conf):
+            made.append(mock.Mock(creds=creds))
+            return made[-1]
+        with mock.patch.object(scenario_base.clients, 'connect', connect):
+            Probe.setup_clients()
+        self.assertEqual('creds of primary', Probe.conn.creds)
+        self.assertEqual('creds of admin', Probe.admin_conn.creds)
+        self.assertEqual(
+            sorted('creds of ' + role for role in Probe.credentials),
+            sorted(conn.creds for conn in made))
+        self.assertEqual([conn.close for conn in made],
+                         [fn for fn, _args, _kwargs in Probe._class_cleanups])
 
     def test_docstrings_list_numbered_steps(self):
         # A subclass may list the steps that follow its parent's.
@@ -117,7 +138,7 @@ class TestSkipChecks(base.TestCase):
                                 self._skip_checks,
                                 fake_conf(destination='host1'))
         self.assertIn("both 'host1'", str(exc))
-        self.assertIn('fake.FakeFinishMigrationFailDriver', str(exc))
+        self.assertIn(plugin_config.DESTINATION_DRIVER, str(exc))
 
     def test_no_image_is_invalid(self, base_skip_checks):
         exc = self.assertRaises(lib_exc.InvalidConfiguration,

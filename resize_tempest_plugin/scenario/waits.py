@@ -1,0 +1,126 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The scenarios' named waits.
+
+Each turns a timeout or an unexpected end into the verdict that names its
+cause (see verdicts), followed by the states it saw and the evidence.
+Polling follows tempest's ``compute.build_timeout`` and
+``compute.build_interval``.
+"""
+
+from openstack import exceptions as sdk_exc
+from tempest import config
+
+from resize_tempest_plugin import verdicts
+from resize_tempest_plugin import waiters
+
+CONF = config.CONF
+
+
+class NamedWaitsMixin:
+    """Waits on the scene's server, migration and allocations.
+
+    Needs the reads of :class:`CloudReadsMixin` and ``self.conn``.
+    """
+
+    def _wait(self, scene, fetch, describe, is_done, what, is_failed=None):
+        return waiters.wait_for(
+            fetch, describe, is_done, what,
+            timeout=CONF.compute.build_timeout,
+            interval=CONF.compute.build_interval,
+            is_failed=is_failed,
+            evidence=lambda: self.evidence(scene))
+
+    @staticmethod
+    def _fail_after_wait(verdict, exc):
+        """Fail with the verdict first, then the waiter's states and evidence.
+
+        Raised without the waiter's exception as context, so that the
+        evidence, already in the waiter's message, is printed once.
+        """
+        raise AssertionError('%s\n%s' % (verdict, exc)) from None
+
+    def wait_for_server_status(self, scene, status):
+        """Wait until the server is ``status`` with no task under way."""
+        # A confirmed resize stays VERIFY_RESIZE until the source compute
+        # has finished confirming it: not an end when waiting for ACTIVE.
+        ends = verdicts.SERVER_ENDS - {status}
+        if status == 'ACTIVE':
+            ends -= {'VERIFY_RESIZE'}
+        try:
+            return self._wait(
+                scene, lambda: self.admin_server(scene.server_id),
+                _server_state,
+                lambda s: (s is not None and s.status == status
+                           and s.task_state is None),
+                'server %s to become %s' % (scene.server_id, status),
+                is_failed=lambda s: s is None or (
+                    s.task_state is None and s.status in ends))
+        except (waiters.UnexpectedState, waiters.WaitTimeout) as exc:
+            seen = exc.last
+            self._fail_after_wait(verdicts.judge_server_end(
+                scene, status, seen and seen.status, seen and seen.task_state,
+                seen and seen.compute_host,
+                ((seen and seen.fault) or {}).get('message')), exc)
+
+    def wait_for_migration_status(self, scene, status):
+        """Wait until the scene's migration reaches ``status``."""
+        ends = verdicts.MIGRATION_ENDS - {status}
+        try:
+            return self._wait(
+                scene, lambda: self.migration(scene),
+                lambda m: m.status if m else 'not recorded yet',
+                lambda m: m is not None and m.status == status,
+                'the %s of server %s to reach %s'
+                % (scene.move, scene.server_id, status),
+                is_failed=lambda m: m is not None and m.status in ends)
+        except (waiters.UnexpectedState, waiters.WaitTimeout) as exc:
+            server = self.admin_server(scene.server_id)
+            self._fail_after_wait(verdicts.judge_migration_end(
+                scene, status, exc.last and exc.last.status,
+                server and server.status, server and server.compute_host),
+                exc)
+
+    def wait_for_allocations_released(self, scene, roles, after):
+        """Wait until the consumers in ``roles`` hold nothing anywhere."""
+        try:
+            self._wait(
+                scene, lambda: self.snapshot(scene),
+                lambda snap: 'allocations left: %s' % (
+                    ', '.join(sorted(verdicts.leftovers(scene, snap, roles)))
+                    or 'none'),
+                lambda snap: not verdicts.leftovers(scene, snap, roles),
+                'the allocations of the %s to be deleted after %s'
+                % (' and the '.join(roles), after))
+        except waiters.WaitTimeout as exc:
+            self._fail_after_wait(
+                verdicts.judge_released(scene, exc.last, roles, after), exc)
+
+    def _wait_for_server_gone(self, server_id):
+        def fetch():
+            try:
+                return self.conn.compute.get_server(server_id)
+            except sdk_exc.NotFoundException:
+                return None
+        waiters.wait_for(
+            fetch, _server_state, lambda server: server is None,
+            'server %s to be deleted' % server_id,
+            timeout=CONF.compute.build_timeout,
+            interval=CONF.compute.build_interval)
+
+
+def _server_state(server):
+    if server is None:
+        return 'gone'
+    return 'status=%s task_state=%s host=%s' % (
+        server.status, server.task_state, server.compute_host)
