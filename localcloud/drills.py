@@ -51,9 +51,12 @@ import time
 from localcloud import layout
 
 # Where the scenario is, from the plugin's waiter lines in tempest.log.
-RESIZING = re.compile(r'Waiting for the resize migration of server')
-CHECKING = re.compile(r'Waiting for server \S+ to become ERROR: '
-                      r'status=ERROR')
+RESIZING = re.compile(r'Waiting for the resize of server \S+ to reach '
+                      r'error: ')
+# The migration in error: the test waits for the server's ERROR, then reads
+# placement.
+CHECKING = re.compile(r'Waiting for the resize of server \S+ to reach '
+                      r'error: error ')
 # How many build_timeouts a run may take before it counts as a hang: the
 # test waits at most five times (boot, migration, ERROR, deletion, the
 # allocations), and its cleanup once more for the server.
@@ -79,9 +82,9 @@ DRILLS = {
         'RabbitMQ stopped (SIGTERM) while the resize runs and started again '
         'at once by up', 'rabbitmq', RESIZING, signal.SIGTERM, restart=True),
     'placement-down': Drill(
-        'placement stopped (SIGTERM) once the server is ERROR, as the test '
-        'checks the allocations', 'placement', CHECKING, signal.SIGTERM,
-        restart=False),
+        'placement stopped (SIGTERM) once the migration is in error, before '
+        'the test checks the allocations', 'placement', CHECKING,
+        signal.SIGTERM, restart=False),
     'mariadb-killed': Drill(
         'MariaDB killed (SIGKILL) between two runs', 'mariadb', None,
         signal.SIGKILL, restart=False),
@@ -91,11 +94,11 @@ DRILLS = {
 class Harness:
     """One cloud, driven through its command line and its workspace."""
 
-    def __init__(self, home, state_dir):
+    def __init__(self, home, state_dir, regex):
         self.paths = layout.Layout.from_args(home, state_dir)
         self.location = ['--home', self.paths.home,
                          '--state-dir', self.paths.state]
-        self.regex = layout.read_cloud_shape()[1]['test_regex']
+        self.regex = regex
         self.failures = []
 
     def say(self, text):
@@ -110,11 +113,18 @@ class Harness:
     def cli(self, *argv, timeout=900):
         """``python3 -m localcloud VERB`` on this cloud: (exit, output, s)."""
         began = time.monotonic()
-        proc = subprocess.run(
-            [sys.executable, '-m', 'localcloud'] + list(argv[:1])
-            + self.location + list(argv[1:]), cwd=layout.REPO_ROOT,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            timeout=timeout)
+        try:
+            proc = subprocess.run(
+                [sys.executable, '-m', 'localcloud'] + list(argv[:1])
+                + self.location + list(argv[1:]), cwd=layout.REPO_ROOT,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            output = exc.output or ''
+            if isinstance(output, bytes):
+                output = output.decode(errors='replace')
+            return -1, '%s\n(killed after %d s)' % (output, timeout), (
+                time.monotonic() - began)
         return proc.returncode, proc.stdout, time.monotonic() - began
 
     def up(self):
@@ -172,7 +182,7 @@ class Harness:
         self.say('%s: tempest run exit %d after %.1f s (build_timeout %d '
                  's), %s' % (label, rc, seconds, self.build_timeout(),
                              _outcome(output)))
-        for line in exception_lines(output):
+        for line in exception_lines(output)[:8]:
             self.say('    ' + line)
 
     def wait_in_log(self, pattern, since, proc, timeout):
@@ -195,15 +205,29 @@ class Harness:
         except FileNotFoundError:
             return 0
 
-    def kill(self, service, sig):
-        pid = self.pids().get(service)
+    def kill(self, service, sig, pids):
+        """Signal ``service`` by its pid in ``pids`` (from :meth:`pids`)."""
+        pid = pids.get(service)
         if pid is None:
             self.check(False, '%s is not running: nothing to break' % service)
             return False
-        # The service's whole process group, as supervisord started it.
-        os.killpg(os.getpgid(pid), sig)
+        # The service's whole process group where supervisord gave it one.
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, sig)
+        else:
+            os.kill(pid, sig)
         self.say('%s (pid %d): %s' % (service, pid, signal.Signals(sig).name))
         return True
+
+    def wait_gone(self, pid, timeout=60):
+        from localcloud import supervision
+        began = time.monotonic()
+        while (supervision.pid_alive(pid)
+               and time.monotonic() - began < timeout):
+            time.sleep(0.2)
+        self.say('pid %d %s after %.1f s' % (
+            pid, 'still runs' if supervision.pid_alive(pid) else 'gone',
+            time.monotonic() - began))
 
     def leftovers(self):
         """What the tests left in the cloud, read through its APIs."""
@@ -217,8 +241,8 @@ class Harness:
     def check_run(self):
         rc, seconds, output = self.finish_tempest(
             self.start_tempest(name='check'))
-        self.check(rc == 0, 'check run after up: exit %s after %.1f s, %s'
-                   % (rc, seconds, _outcome(output)))
+        self.report_run('check run after up', rc, seconds, output)
+        self.check(rc == 0, 'the check run after up passed')
 
     def down_and_nothing_left(self):
         rc, out, seconds = self.cli('down')
@@ -231,11 +255,14 @@ class Harness:
         self.check(not remains, 'after down, of the cloud: %s'
                    % ('; '.join(remains) or 'nothing runs, no port answers'))
 
-    def aftermath(self):
-        """Bring the cloud back, say what was left, check, take it down."""
+    def aftermath(self, before):
+        """Bring the cloud back, say what was left, check, take it down.
+
+        ``before``: what was left in the cloud before the drill, not counted.
+        """
         if self.up():
-            left = self.leftovers()
-            self.say('left behind after up: %s'
+            left = [item for item in self.leftovers() if item not in before]
+            self.say('left behind by the drill, after up: %s'
                      % ('; '.join(left) if left else 'nothing'))
             self.check_run()
         self.down_and_nothing_left()
@@ -305,29 +332,35 @@ def run_drill(harness, name):
     harness.say('=== %s: %s' % (name, drill.what))
     if not harness.up():
         return
+    before = harness.leftovers()
     if drill.when is None:
         # Between two runs: one that passes, the fault, one more.
         rc, seconds, output = harness.finish_tempest(
             harness.start_tempest(name='before'))
         harness.report_run('run before the fault', rc, seconds, output)
-        harness.kill(drill.service, drill.sig)
+        harness.kill(drill.service, drill.sig, harness.pids())
         rc, seconds, output = harness.finish_tempest(
             harness.start_tempest(name='after'))
         harness.report_run('run after the fault', rc, seconds, output)
     else:
+        # Read before the run: status takes seconds, the window may not.
+        pids = harness.pids()
         since = harness.log_size()
         proc = harness.start_tempest(name=name)
         if harness.wait_in_log(drill.when, since, proc,
                                timeout=2 * harness.build_timeout()):
             harness.say('%.1f s into the run: %s' % (
                 time.monotonic() - proc.began, drill.when.pattern))
-            if harness.kill(drill.service, drill.sig) and drill.restart:
+            if (harness.kill(drill.service, drill.sig, pids)
+                    and drill.restart):
+                # up starts only what is not running: wait for the exit.
+                harness.wait_gone(pids[drill.service])
                 harness.up()
         else:
             harness.check(False, 'the run never reached %r'
                           % drill.when.pattern)
         harness.report_run('the run', *harness.finish_tempest(proc))
-    harness.aftermath()
+    harness.aftermath(before)
 
 
 def rss_mib(paths):
@@ -343,13 +376,17 @@ def soak(harness, runs, concurrent):
                 % (runs, concurrent))
     if not harness.up():
         return
+    before = harness.leftovers()
+    if before:
+        harness.say('in the cloud before the soak, not counted: %s'
+                    % '; '.join(before))
     rss = [rss_mib(harness.paths)]
     harness.say('RSS of the cloud before the first run: %.1f MiB' % rss[0])
     passed = 0
     for number in range(1, runs + 1):
         rc, seconds, output = harness.finish_tempest(
             harness.start_tempest(name='soak'))
-        left = harness.leftovers()
+        left = [item for item in harness.leftovers() if item not in before]
         rss.append(rss_mib(harness.paths))
         passed += rc == 0
         harness.check(rc == 0 and not left,
@@ -384,7 +421,7 @@ def soak(harness, runs, concurrent):
             for line in exception_lines(output):
                 harness.say('    ' + line)
     if concurrent:
-        left = harness.leftovers()
+        left = [item for item in harness.leftovers() if item not in before]
         harness.check(not left, 'after the concurrent runs, left behind: %s'
                       % ('; '.join(left) or 'nothing'))
         harness.say('RSS of the cloud after them: %.1f MiB'
@@ -399,6 +436,8 @@ def build_parser():
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--home', default=None)
     parser.add_argument('--state-dir', default=None)
+    parser.add_argument('--regex', default='resize_fail',
+                        help='the tests to run (default resize_fail)')
     parser.add_argument('--runs', type=int, default=20,
                         help='soak: runs back to back (default 20)')
     parser.add_argument('--concurrent', type=int, default=4,
@@ -413,7 +452,7 @@ def build_parser():
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
-    harness = Harness(args.home, args.state_dir)
+    harness = Harness(args.home, args.state_dir, args.regex)
     venv = harness.paths.venv
     if os.path.realpath(sys.prefix) != os.path.realpath(venv):
         if not os.path.exists(harness.paths.venv_python):

@@ -12,6 +12,7 @@
 """The drills' harness, on stand-ins: no cloud is started or broken."""
 
 import os
+import signal
 import subprocess
 
 import fixtures
@@ -71,7 +72,8 @@ class HarnessTest(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.harness = drills.Harness(self.make_layout().home, None)
+        self.harness = drills.Harness(self.make_layout().home, None,
+                                      'resize_fail')
         self.paths = self.harness.paths
         self.make_state_dirs(self.paths)
         os.makedirs(self.paths.workspace)
@@ -104,7 +106,7 @@ class HarnessTest(base.TestCase):
     def test_the_log_is_read_past_the_offset_only(self):
         log = self.paths.log('tempest')
         with open(log, 'w') as f:
-            f.write('Waiting for the resize migration of server 1\n')
+            f.write('Waiting for the resize of server 1 to reach error: x\n')
         since = self.harness.log_size()
         running = self.useFixture(fixtures.MockPatch(
             'subprocess.Popen')).mock.return_value
@@ -112,7 +114,7 @@ class HarnessTest(base.TestCase):
         self.assertFalse(self.harness.wait_in_log(
             drills.RESIZING, since, running, timeout=0.3))
         with open(log, 'a') as f:
-            f.write('Waiting for the resize migration of server 2\n')
+            f.write('Waiting for the resize of server 2 to reach error: x\n')
         self.assertTrue(self.harness.wait_in_log(
             drills.RESIZING, since, running, timeout=0.3))
 
@@ -129,3 +131,15 @@ class HarnessTest(base.TestCase):
         proc.kill()
         proc.wait()
         self.assertEqual([], drills.cloud_processes(self.paths))
+
+    def test_kill_signals_the_pid_read_from_status(self):
+        proc = subprocess.Popen(['sleep', '30'], start_new_session=True)
+        self.addCleanup(proc.wait)
+        self.assertTrue(self.harness.kill(
+            'placement', signal.SIGTERM, {'placement': proc.pid}))
+        self.assertEqual(-signal.SIGTERM, proc.wait(timeout=5))
+        self.assertIn('placement (pid %d): SIGTERM' % proc.pid,
+                      self.out.getvalue())
+        self.assertFalse(self.harness.kill('rabbitmq', signal.SIGTERM, {}))
+        self.assertEqual(['rabbitmq is not running: nothing to break'],
+                         self.harness.failures)
