@@ -105,6 +105,7 @@ class StandIns(fixtures.Fixture):
         super().__init__()
         self.events = events
         self.healthy = {}  # service name: False while unhealthy
+        self.meetings = {}  # what: a barrier of the parts that must overlap
 
     def _setUp(self):
         self.useFixture(fixtures.MockPatchObject(
@@ -123,6 +124,11 @@ class StandIns(fixtures.Fixture):
 
     def act(self, what):
         self.events.append(('begin', what))
+        meeting = self.meetings.get(what)
+        if meeting:
+            # Held until every part of the meeting has begun: it breaks
+            # (and the test fails) if one of them waits for another.
+            meeting.wait()
         time.sleep(ACTION_SECONDS)
         self.events.append(('end', what))
 
@@ -217,8 +223,13 @@ class UpTest(StackTestCase):
         self.assertIn('the cloud is up in', self.out.getvalue())
 
     def test_independent_parts_overlap(self):
+        # The services' database syncs all run at once: each is held until
+        # all have begun, however slow the machine.
+        meeting = threading.Barrier(len(DB_SYNCS), timeout=10)
+        self.stand_ins.meetings.update(
+            ('manage ' + sync, meeting) for sync in DB_SYNCS)
         stack.up(self.cloud)
-        # The four services' database syncs all begin before any ends.
+        self.assertFalse(meeting.broken)
         first_end = min(self.at('end', 'manage ' + sync)
                         for sync in DB_SYNCS)
         for sync in DB_SYNCS:
