@@ -193,7 +193,7 @@ def run(cloud, args):
         scratch = tempfile.mkdtemp(prefix='localcloud-bench-home-')
         try:
             with progress.Spinner('cold venv install') as report:
-                figure('install, cold venv (pip cache as found)', timed(
+                figure('install, cold venv (caches as found)', timed(
                     lambda: install.ensure_venv(
                         layout.Layout.from_args(scratch), report))[0])
         finally:

@@ -75,8 +75,9 @@ def build_parser():
     add_shape_options(up)
 
     run = verbs.add_parser(
-        'run', help='up, then tempest run --regex resize_fail in the '
-                    'workspace, then down (unless --keep); exits with '
+        'run', help="up, then the plugin's tests (tempest run --regex "
+                    "cloud_shape.ini's test_regex) in the workspace, the "
+                    'leak check, then down (unless --keep); exits with '
                     "tempest's status")
     add_shape_options(run)
     run.add_argument('--keep', action='store_true',
