@@ -164,8 +164,9 @@ def prepare(choice, venv, state):
         # patch changes is compiled again.
         shutil.copytree(os.path.join(base_tree(choice, venv), 'nova'),
                         os.path.join(scratch, 'nova'), symlinks=True)
+        base = describe_base(choice, venv)
         for patch in choice.patches:
-            _apply(patch, scratch, describe_base(choice, venv))
+            _apply(patch, scratch, base)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
@@ -261,9 +262,13 @@ def describe(choice, venv):
     """Which nova runs: version, where from, the patches applied."""
     text = describe_base(choice, venv)
     for patch in choice.patches:
-        with open(patch, 'rb') as f:
-            digest = hashlib.sha256(f.read()).hexdigest()[:12]
-        text += ' + patch %s (sha256 %s)' % (patch, digest)
+        try:
+            with open(patch, 'rb') as f:
+                digest = 'sha256 %s' % hashlib.sha256(
+                    f.read()).hexdigest()[:12]
+        except OSError as exc:
+            digest = 'unreadable now: %s' % exc.strerror
+        text += ' + patch %s (%s)' % (patch, digest)
     return text
 
 

@@ -148,13 +148,16 @@ def table(rows):
         for row in cells)
 
 
+def _leftovers(cloud):
+    return provision.leftovers(cloud.conn)
+
+
 @dataclasses.dataclass(frozen=True)
 class CloudActions:
     """What the proof does to a cloud (the stack's own, unless tests say)."""
     up: object = stack.up
     down: object = stack.down
-    leftovers: object = staticmethod(
-        lambda cloud: provision.leftovers(cloud.conn))
+    leftovers: object = _leftovers
 
 
 def run(make_cloud, run_tempest, shape, before, tempest_args=(),

@@ -55,20 +55,27 @@ def main(args, paths):
 
 def make_cloud(paths, nova_conf=(), nova_source=None, nova_patches=()):
     """A cloud from command-line words; bad ones raise with a sentence."""
+    return _cloud(paths, nova_conf, nova_tree.NovaChoice.from_args(
+        nova_source, nova_patches))
+
+
+def recorded_cloud(paths):
+    """The cloud as its last ``up`` made it (nova, overrides).
+
+    Its nova is taken as recorded, not checked again: ``down`` and
+    ``status`` must work after a patch file or a tree has gone.
+    """
+    record = state.State(paths).load_record()
+    return _cloud(paths, record.get('nova_conf') or (),
+                  nova_tree.NovaChoice.from_record(record.get('nova') or {}))
+
+
+def _cloud(paths, nova_conf, nova_choice):
     shape = layout.read_cloud_shape()[0]
     hosts = (shape['source_host'], shape['destination_host'])
     return cloud_mod.Cloud(
         paths, [overrides_mod.parse_nova_override(text, hosts)
-                for text in nova_conf],
-        nova_tree.NovaChoice.from_args(nova_source, nova_patches))
-
-
-def recorded_cloud(paths):
-    """The cloud as its last ``up`` made it (nova, overrides)."""
-    record = state.State(paths).load_record()
-    choice = nova_tree.NovaChoice.from_record(record.get('nova') or {})
-    return make_cloud(paths, record.get('nova_conf') or (), choice.source,
-                      choice.patches)
+                for text in nova_conf], nova_choice)
 
 
 def _up(cloud, args):

@@ -22,6 +22,7 @@ import fixtures
 
 from localcloud import errors
 from localcloud import layout
+from localcloud import stack
 from localcloud import state
 from localcloud.tests import base
 from localcloud import verbs
@@ -75,6 +76,17 @@ class MainTest(base.TestCase):
                                        self.paths))
         made = self.verb.call_args[0][0]
         self.assertEqual([option], [str(o) for o in made.nova_overrides])
+
+    def test_a_patch_gone_since_up_does_not_stop_status_or_down(self):
+        gone = os.path.join(self.paths.home, 'gone.diff')
+        state.State(self.paths).save_record(
+            nova={'source': None, 'patches': [gone]})
+        self.assertEqual(7, verbs.main(argparse.Namespace(verb='status'),
+                                       self.paths))
+        made = self.verb.call_args[0][0]
+        self.assertEqual((gone,), made.nova_choice.patches)
+        self.assertIn('%s (unreadable now: No such file or directory)' % gone,
+                      stack.describe_nova(made))
 
     def test_cloud_error_is_exit_1_with_a_message(self):
         self.verb.side_effect = errors.CloudError('port 1 is taken')
