@@ -38,7 +38,9 @@ function configure_resize_fail_tempest {
     local dest=$RESIZE_FAIL_DESTINATION_HOST
     # The tempest options (<group>.<option>) that cloud_shape.ini's
     # [tempest] section gives values for: only their names are here.
-    local options="compute.min_compute_nodes compute-feature-enabled.resize"
+    local options="compute.min_compute_nodes compute-feature-enabled.resize
+        compute-feature-enabled.cold_migration compute.max_microversion
+        placement.max_microversion"
     local option value
 
     if [[ ! -r $shape ]]; then

@@ -18,8 +18,11 @@ tempest.conf, so the test talks to the cloud tempest is configured for.
 """
 
 from openstack import connection
+from oslo_log import log as logging
+from tempest.lib.common.utils import test_utils
 
 APP_NAME = 'resize-tempest-plugin'
+LOG = logging.getLogger(__name__)
 
 # Credential attributes (tempest.lib.auth.KeystoneV3Credentials) that
 # keystoneauth's password plugin accepts under the same name.
@@ -77,9 +80,28 @@ def connection_kwargs(credentials, conf):
     return kwargs
 
 
+def log_response(response, *args, **kwargs):
+    """One INFO line per HTTP call, as tempest's own clients log theirs.
+
+    A requests response hook: keystoneauth logs openstacksdk's calls at
+    DEBUG only, under a logger tempest keeps at WARN. The line names the
+    test, the status, the method, the URL, the time and the request id;
+    never a header or a body, so no token or password.
+    """
+    request_id = (response.headers.get('x-openstack-request-id')
+                  or response.headers.get('x-compute-request-id'))
+    LOG.info('Request (%s): %s %s %s %.3fs request id %s',
+             test_utils.find_test_caller(), response.status_code,
+             response.request.method, response.url,
+             response.elapsed.total_seconds(), request_id)
+
+
 def connect(credentials, conf):
     """Return an openstack.connection.Connection for tempest credentials.
 
-    Nothing is sent to the cloud until the connection is first used.
+    Every call it makes is logged (log_response). Nothing is sent to the
+    cloud until the connection is first used.
     """
-    return connection.Connection(**connection_kwargs(credentials, conf))
+    conn = connection.Connection(**connection_kwargs(credentials, conf))
+    conn.session.session.hooks['response'].append(log_response)
+    return conn

@@ -14,6 +14,7 @@
 
 import os
 
+from tempest import config
 from tempest.test_discover import plugins
 
 from resize_tempest_plugin import config as plugin_config
@@ -39,8 +40,7 @@ class ResizeTempestPlugin(plugins.TempestPlugin):
     def register_opts(self, conf):
         """Register the plugin's option groups on tempest's CONF."""
         for group, opts in plugin_config.OPT_GROUPS:
-            conf.register_group(group)
-            conf.register_opts(opts, group=group)
+            config.register_opt_group(conf, group, opts)
 
     def get_opt_lists(self):
         """Return (group name, options) for every group register_opts adds."""

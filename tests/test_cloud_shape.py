@@ -46,7 +46,10 @@ class ShapeFileTest(testtools.TestCase):
         self.assertTrue(self.shape.get('tempest', 'test_regex'))
         self.assertEqual(
             {('compute', 'min_compute_nodes'),
-             ('compute-feature-enabled', 'resize')},
+             ('compute', 'max_microversion'),
+             ('compute-feature-enabled', 'resize'),
+             ('compute-feature-enabled', 'cold_migration'),
+             ('placement', 'max_microversion')},
             set(base.shape_tempest_options(self.shape)))
 
     def test_devstacks_iniget_reads_it_like_configparser(self):

@@ -10,17 +10,24 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""What the resize-failure family shares: its cloud, its scene, its steps.
+"""What the scenarios share: their cloud, their scene, their steps.
 
 Not a test module: the scenarios in test_*.py subclass ScenarioTest, whose
-test bodies then read as numbered steps. It is made of the pinning
-(:mod:`.pinning`), the reads and evidence (:mod:`.reads`) and the named
-waits (:mod:`.waits`), each of which turns a timeout or an unexpected state
-into the verdict that names its cause (see verdicts).
+test bodies then read as numbered steps. The reads and the evidence are
+an object of their own (:class:`.reads.CloudReads`), and so are the named
+waits (:class:`.waits.Waits`), each of which turns a timeout or an
+unexpected state into the verdict that names its cause (see verdicts).
+
+Every move is pinned through the API alone: a private flavor requires a
+custom trait unique to the test, set on one resource provider only, so
+the scheduler can only choose that provider's host, whatever its settings
+(such as ``allow_resize_to_same_host``).
 """
 
 from oslo_log import log as logging
+from oslo_utils import uuidutils
 from tempest import config
+from tempest.lib.common import api_version_utils
 from tempest.lib.common.utils import data_utils
 from tempest.lib import exceptions as lib_exc
 from tempest import test
@@ -29,7 +36,6 @@ from resize_tempest_plugin import clients
 from resize_tempest_plugin import config as plugin_config
 from resize_tempest_plugin import hosts
 from resize_tempest_plugin import placement
-from resize_tempest_plugin.scenario import pinning
 from resize_tempest_plugin.scenario import reads
 from resize_tempest_plugin.scenario import waits
 from resize_tempest_plugin import verdicts
@@ -37,35 +43,67 @@ from resize_tempest_plugin import verdicts
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
 
-# The flavors' sizes, for the scenarios.
-OLD_FLAVOR = pinning.OLD_FLAVOR
-NEW_FLAVOR = pinning.NEW_FLAVOR
+# The two flavors differ in VCPU, MEMORY_MB and DISK_GB, so that an
+# allocation tells which flavor it was made for.
+OLD_FLAVOR = {'vcpus': 1, 'ram': 128, 'disk': 1}
+NEW_FLAVOR = {'vcpus': 2, 'ram': 192, 'disk': 2}
+
+# What each tempest feature flag lets a test do, for its skip message.
+FEATURES = {
+    'resize': 'resizes a server',
+    'cold_migration': 'cold-migrates a server',
+    'live_migration': 'live-migrates a server',
+    'evacuate': 'evacuates a server',
+    'shelve': 'shelves and unshelves a server',
+}
 
 
-class ScenarioTest(pinning.PinningMixin, reads.CloudReadsMixin,
-                   waits.NamedWaitsMixin, test.BaseTestCase):
+class ScenarioTest(test.BaseTestCase):
     """Two compute hosts, the destination's finish_migration failing.
 
     Admin is used only where the API demands it (flavors, traits and
     placement, migrations, the server's host, instance actions, compute
     services and hypervisors); the primary (member) user owns the server.
+
+    A subclass declares what the cloud must offer: ``features`` (tempest's
+    compute-feature-enabled flags, see FEATURES) and the microversions it
+    needs. A cloud that lacks one skips the test, naming it.
     """
 
     credentials = ['primary', 'admin']
 
+    features = ('resize',)
+    # Migration uuids (placement consumers) in os-migrations: 2.59.
+    compute_min_microversion = '2.59'
+    # Consumer generations in GET /allocations/{consumer}: 1.28.
+    placement_min_microversion = '1.28'
+
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
-        if not CONF.compute_feature_enabled.resize:
-            raise cls.skipException(
-                'compute-feature-enabled.resize is False: the scenario '
-                'resizes or migrates a server.')
+        for feature in cls.features:
+            if not getattr(CONF.compute_feature_enabled, feature):
+                raise cls.skipException(
+                    'compute-feature-enabled.%s is False: the test %s.'
+                    % (feature, FEATURES[feature]))
         if CONF.compute.min_compute_nodes < 2:
             raise cls.skipException(
-                'compute.min_compute_nodes is %d: the scenario moves a '
-                'server from one compute host to another and needs 2.'
+                'compute.min_compute_nodes is %d: the test moves a server '
+                'from one compute host to another and needs 2.'
                 % CONF.compute.min_compute_nodes)
+        cls._check_microversion('compute', cls.compute_min_microversion,
+                                CONF.compute)
+        cls._check_microversion('placement',
+                                cls.placement_min_microversion,
+                                CONF.placement)
         opts = CONF.resize_fail
+        for option in ('source_host', 'destination_host'):
+            if not getattr(opts, option):
+                raise lib_exc.InvalidConfiguration(
+                    '[resize_fail] %s is not set (its default comes from %s, '
+                    'which is missing: reinstall the plugin with its data '
+                    'files); expected a compute host name. Set it in '
+                    'tempest.conf.' % (option, plugin_config.SHAPE_FILE))
         if opts.source_host == opts.destination_host:
             raise lib_exc.InvalidConfiguration(
                 '[resize_fail] source_host and destination_host are both '
@@ -78,6 +116,21 @@ class ScenarioTest(pinning.PinningMixin, reads.CloudReadsMixin,
                 'compute.image_ref is empty; expected the id of an image '
                 'the primary user can boot. Set [compute] image_ref in '
                 'tempest.conf.')
+
+    @classmethod
+    def _check_microversion(cls, service, needed, group):
+        """Skip, as tempest does, unless tempest.conf allows ``needed``."""
+        try:
+            api_version_utils.check_skip_with_microversion(
+                needed, api_version_utils.LATEST_MICROVERSION,
+                group.min_microversion, group.max_microversion)
+        except cls.skipException as exc:
+            raise cls.skipException(
+                'The test needs %s microversion %s or later, and tempest.conf'
+                ' allows %s to %s ([%s] min_microversion, max_microversion;'
+                ' set max_microversion = latest where the cloud has it): %s'
+                % (service, needed, group.min_microversion,
+                   group.max_microversion, service, exc))
 
     @classmethod
     def setup_credentials(cls):
@@ -93,6 +146,8 @@ class ScenarioTest(pinning.PinningMixin, reads.CloudReadsMixin,
         cls.admin_conn = clients.connect(cls.os_admin.credentials, CONF)
         cls.addClassResourceCleanup(cls.admin_conn.close)
         cls.placement = placement.Placement(cls.admin_conn.placement)
+        cls.reads = reads.CloudReads(cls.admin_conn, cls.placement)
+        cls.waits = waits.Waits(cls.reads, cls.conn)
 
     @classmethod
     def resource_setup(cls):
@@ -133,6 +188,61 @@ class ScenarioTest(pinning.PinningMixin, reads.CloudReadsMixin,
             new_resources=verdicts.flavor_resources(**new_sizes),
             driver=driver)
 
+    # Pinning: traits and flavors, each undone by a cleanup registered
+    # before the change, so that a half-done change is undone too.
+
+    def create_trait(self, role):
+        """A custom trait unique to this test, on no provider yet."""
+        trait = 'CUSTOM_RESIZE_FAIL_%s_%s' % (
+            role, uuidutils.generate_uuid(dashed=False).upper())
+        self.addCleanup(self.placement.delete_trait, trait)
+        self.placement.create_trait(trait)
+        return trait
+
+    def set_trait(self, provider, trait):
+        """Set ``trait`` on ``provider``; every other trait stays."""
+        self.addCleanup(self.placement.remove_provider_trait, provider, trait)
+        self.placement.add_provider_trait(provider, trait)
+
+    def pin_trait(self, provider, role):
+        """A trait unique to this test, set on ``provider`` only."""
+        trait = self.create_trait(role)
+        self.set_trait(provider, trait)
+        return trait
+
+    def move_trait(self, trait, from_provider, to_provider):
+        """Move ``trait`` so that only ``to_provider`` has it."""
+        self.set_trait(to_provider, trait)
+        self.placement.remove_provider_trait(from_provider, trait)
+
+    def create_flavor(self, label, sizes, trait):
+        """A private flavor for the primary project, requiring ``trait``."""
+        compute = self.admin_conn.compute
+        flavor = compute.create_flavor(
+            name=data_utils.rand_name(prefix=CONF.resource_name_prefix,
+                                      name='resize-fail-%s' % label),
+            is_public=False, **sizes)
+        self.addCleanup(compute.delete_flavor, flavor, ignore_missing=True)
+        compute.create_flavor_extra_specs(
+            flavor, {'trait:%s' % trait: 'required'})
+        compute.flavor_add_tenant_access(
+            flavor, self.os_primary.credentials.project_id)
+        return flavor
+
+    def pin_resize(self, scene):
+        """The old and the new flavor, each pinned by a trait of its own.
+
+        The old one pins the boot to the scene's source, the new one the
+        resize to its destination.
+        """
+        return (
+            self.create_flavor('old', OLD_FLAVOR,
+                               self.pin_trait(scene.source_rp, 'SRC')),
+            self.create_flavor('new', NEW_FLAVOR,
+                               self.pin_trait(scene.destination_rp, 'DST')))
+
+    # Steps -----------------------------------------------------------------
+
     def boot_server(self, flavor):
         """Boot as the primary user, without network; delete at cleanup."""
         server = self.conn.compute.create_server(
@@ -141,7 +251,7 @@ class ScenarioTest(pinning.PinningMixin, reads.CloudReadsMixin,
             flavor_id=flavor.id, image_id=CONF.compute.image_ref,
             networks='none')
         # Cleanups run last in, first out: delete, then wait until gone.
-        self.addCleanup(self._wait_for_server_gone, server.id)
+        self.addCleanup(self.waits.server_gone, server.id)
         self.addCleanup(self.conn.compute.delete_server, server.id,
                         ignore_missing=True)
         return server
@@ -150,7 +260,7 @@ class ScenarioTest(pinning.PinningMixin, reads.CloudReadsMixin,
         """Boot, wait for ACTIVE on the source, check its allocations."""
         server = self.boot_server(flavor)
         scene = scene._replace(server_id=server.id)
-        server = self.wait_for_server_status(scene, 'ACTIVE')
+        server = self.waits.server_status(scene, 'ACTIVE')
         self.check_host(scene, server, scene.source_host,
                         'its flavor requires a trait set only on the '
                         'source\'s provider')
@@ -164,9 +274,9 @@ class ScenarioTest(pinning.PinningMixin, reads.CloudReadsMixin,
         records the fault, and the migration's status after.
         :returns: the scene with its migration, and the server.
         """
-        migration = self.wait_for_migration_status(scene, migration_status)
+        migration = self.waits.migration_status(scene, migration_status)
         scene = scene._replace(migration_id=migration.uuid)
-        return scene, self.wait_for_server_status(scene, server_status)
+        return scene, self.waits.server_status(scene, server_status)
 
     def wait_for_failure_on_destination(self, scene):
         """The move fails in finish_migration on the destination.
@@ -181,19 +291,33 @@ class ScenarioTest(pinning.PinningMixin, reads.CloudReadsMixin,
         self.check_fault(scene, server)
         return scene
 
+    def resize_and_fail_on_destination(self):
+        """Boot on the source, resize to the destination, where it fails.
+
+        Checks the failure and placement after it (bug 1825537).
+        :returns: the scene, with its server and migration.
+        """
+        scene = self.scene('resize', OLD_FLAVOR, NEW_FLAVOR)
+        old_flavor, new_flavor = self.pin_resize(scene)
+        scene = self.boot_on_source(scene, old_flavor)
+        self.conn.compute.resize_server(scene.server_id, new_flavor.id)
+        scene = self.wait_for_failure_on_destination(scene)
+        self.check_placement(scene, verdicts.judge_after_failure)
+        return scene
+
     def delete_server(self, scene):
         """Delete as the primary user; nothing may remain in placement."""
         self.conn.compute.delete_server(scene.server_id, ignore_missing=True)
-        self._wait_for_server_gone(scene.server_id)
+        self.waits.server_gone(scene.server_id)
         # Nova deletes the allocations just after the server disappears
         # from the API: wait for them (bounded) rather than read once.
-        self.wait_for_allocations_released(scene, ('server', 'migration'),
-                                           'the server was deleted')
+        self.waits.allocations_released(scene, ('server', 'migration'),
+                                        'the server was deleted')
 
     # Checks ----------------------------------------------------------------
 
     def fail_with_evidence(self, message, scene):
-        self.fail('%s\n%s' % (message, self.evidence(scene)))
+        self.fail('%s\n%s' % (message, self.reads.evidence(scene)))
 
     def check_verdict(self, scene, verdict):
         """Fail with ``verdict`` and the evidence, if there is a verdict."""
@@ -202,7 +326,7 @@ class ScenarioTest(pinning.PinningMixin, reads.CloudReadsMixin,
 
     def check_placement(self, scene, judge):
         """Fail with ``judge``'s verdict on placement, if it has one."""
-        self.check_verdict(scene, judge(scene, self.snapshot(scene)))
+        self.check_verdict(scene, judge(scene, self.reads.snapshot(scene)))
 
     def check_host(self, scene, server, host, why):
         if server.compute_host != host:

@@ -13,7 +13,7 @@
 """What the scenarios read of the cloud, and the evidence a failure carries.
 
 The server as admin sees it, its migration, placement's views and the
-instance actions.
+instance actions: all admin's to read.
 """
 
 from openstack import exceptions as sdk_exc
@@ -22,11 +22,16 @@ from resize_tempest_plugin import evidence
 from resize_tempest_plugin import verdicts
 
 
-class CloudReadsMixin:
-    """Reads through ``self.admin_conn`` and ``self.placement``.
+class CloudReads:
+    """Reads through an admin connection and its placement calls.
 
-    Admin's: hosts, migrations, actions and placement are admin's to read.
+    :param admin_conn: an openstack.connection.Connection as admin.
+    :param placement: a resize_tempest_plugin.placement.Placement over it.
     """
+
+    def __init__(self, admin_conn, placement):
+        self.admin_conn = admin_conn
+        self.placement = placement
 
     def admin_server(self, server_id):
         """The server as admin sees it (host, task state), None if gone."""

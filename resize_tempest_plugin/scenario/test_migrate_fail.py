@@ -45,7 +45,10 @@ class MigrateFailOnDestinationTest(base.ScenarioTest):
        allocations anywhere.
     """
 
+    features = ('cold_migration',)
+
     @decorators.idempotent_id('7bb5089f-bae4-4069-b9ba-e46a4060d3fd')
+    @decorators.related_bug('1825537')
     @decorators.attr(type=['slow', 'multinode'])
     @utils.services('compute')
     def test_cold_migrate_fail_on_destination_keeps_allocations(self):

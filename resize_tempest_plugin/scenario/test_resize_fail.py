@@ -17,7 +17,6 @@ from tempest.common import utils
 from tempest.lib import decorators
 
 from resize_tempest_plugin.scenario import base
-from resize_tempest_plugin import verdicts
 
 
 class ResizeFailOnDestinationTest(base.ScenarioTest):
@@ -63,22 +62,13 @@ class ResizeFailOnDestinationTest(base.ScenarioTest):
     """
 
     @decorators.idempotent_id('11cd1e4c-90ca-42e3-b4e3-963063be77ec')
+    @decorators.related_bug('1825537')
     @decorators.attr(type=['slow', 'multinode'])
     @utils.services('compute')
     def test_resize_fail_on_destination_keeps_new_flavor_allocations(self):
-        # 1. Pin the boot to the source and the resize to the destination.
-        scene = self.scene('resize', base.OLD_FLAVOR, base.NEW_FLAVOR)
-        old_flavor, new_flavor = self.pin_resize(scene)
-
-        # 2. Boot on the source.
-        scene = self.boot_on_source(scene, old_flavor)
-
-        # 3 and 4. Resize to the destination, where finish_migration fails.
-        self.conn.compute.resize_server(scene.server_id, new_flavor.id)
-        scene = self.wait_for_failure_on_destination(scene)
-
-        # 5. Placement, per consumer.
-        self.check_placement(scene, verdicts.judge_after_failure)
+        # 1 to 5. Boot on the source, resize to the destination, where
+        # finish_migration fails; placement, per consumer.
+        scene = self.resize_and_fail_on_destination()
 
         # 6. Delete; nothing may remain for either consumer.
         self.delete_server(scene)

@@ -46,24 +46,16 @@ class HardRebootAfterResizeFailTest(base.ScenarioTest):
     """
 
     @decorators.idempotent_id('d3b8c7a2-f5c2-478c-81ab-9d05c83c8b96')
+    @decorators.related_bug('1825537')
     @decorators.attr(type=['slow', 'multinode'])
     @utils.services('compute')
     def test_hard_reboot_recovers_server_on_destination(self):
-        # 1. Pin the boot to the source and the resize to the destination.
-        scene = self.scene('resize', base.OLD_FLAVOR, base.NEW_FLAVOR)
-        old_flavor, new_flavor = self.pin_resize(scene)
-
-        # 2. Boot on the source.
-        scene = self.boot_on_source(scene, old_flavor)
-
-        # 3. The resize fails on the destination.
-        self.conn.compute.resize_server(scene.server_id, new_flavor.id)
-        scene = self.wait_for_failure_on_destination(scene)
-        self.check_placement(scene, verdicts.judge_after_failure)
+        # 1 to 3. Boot on the source; the resize fails on the destination.
+        scene = self.resize_and_fail_on_destination()
 
         # 4. Hard reboot as the owner: ACTIVE again, on the destination.
         self.conn.compute.reboot_server(scene.server_id, 'HARD')
-        server = self.wait_for_server_status(scene, 'ACTIVE')
+        server = self.waits.server_status(scene, 'ACTIVE')
         self.check_host(scene, server, scene.destination_host,
                         'nova reboots the server where it points')
 

@@ -68,7 +68,7 @@ class ResizeNoValidHostTest(base.ScenarioTest):
                 'The server has a fault, %r; expected none: nova shows a '
                 'fault only on a server in ERROR.' % server.fault, scene)
         self.check_verdict(scene, verdicts.judge_no_valid_host_events(
-            self.actions(scene.server_id)))
+            self.reads.actions(scene.server_id)))
 
         # 5. Placement: nothing moved.
         self.check_placement(scene, verdicts.judge_no_valid_host)

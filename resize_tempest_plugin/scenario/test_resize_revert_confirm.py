@@ -14,6 +14,7 @@ from tempest.common import utils
 from tempest.lib import decorators
 
 from resize_tempest_plugin.scenario import base
+from resize_tempest_plugin.scenario import waits
 from resize_tempest_plugin import verdicts
 
 
@@ -82,8 +83,9 @@ class ResizeRevertTest(ResizeToWorkingHostTest):
         scene, server = self.wait_for_move(scene, 'reverted', 'ACTIVE')
         self.check_host(scene, server, scene.source_host,
                         'a revert goes back to the source')
-        self.wait_for_allocations_released(scene, ('migration',),
-                                           'the revert')
+        self.waits.allocations_released(scene, ('migration',),
+                                        'the revert',
+                                        timeout=waits.SETTLE_TIMEOUT)
 
         # 5. Placement: the old flavor back on host2 only.
         self.check_placement(scene, verdicts.judge_after_revert)
@@ -117,8 +119,9 @@ class ResizeConfirmTest(ResizeToWorkingHostTest):
         scene, server = self.wait_for_move(scene, 'confirmed', 'ACTIVE')
         self.check_host(scene, server, scene.destination_host,
                         'a confirmed resize stays on the destination')
-        self.wait_for_allocations_released(scene, ('migration',),
-                                           'the confirm')
+        self.waits.allocations_released(scene, ('migration',),
+                                        'the confirm',
+                                        timeout=waits.SETTLE_TIMEOUT)
 
         # 5. Placement: the new flavor on host1 only.
         self.check_placement(scene, verdicts.judge_after_confirm)

@@ -26,12 +26,56 @@ from resize_tempest_plugin import waiters
 
 CONF = config.CONF
 
+# Nova gives a confirmed or reverted migration's allocations back as part
+# of the confirm or revert itself: what is still held this many seconds
+# after the server settled is a leak, named then, not at build_timeout.
+SETTLE_TIMEOUT = 15
 
-class NamedWaitsMixin:
-    """Waits on the scene's server, migration and allocations.
 
-    Needs the reads of :class:`CloudReadsMixin` and ``self.conn``.
+def server_dead_end(status):
+    """server -> True when it can no longer become ``status``.
+
+    A server that is gone, or that rests (no task) in another of the
+    states a move ends in, will not get there by itself. A confirmed
+    resize stays VERIFY_RESIZE until the source compute has finished
+    confirming it: not an end when waiting for ACTIVE.
     """
+    ends = verdicts.SERVER_ENDS - {status}
+    if status == 'ACTIVE':
+        ends -= {'VERIFY_RESIZE'}
+    return lambda server: server is None or (
+        server.task_state is None and server.status in ends)
+
+
+def migration_dead_end(status):
+    """migration -> True when it can no longer reach ``status``.
+
+    A migration not recorded yet may still appear.
+    """
+    ends = verdicts.MIGRATION_ENDS - {status}
+    return lambda migration: (migration is not None
+                              and migration.status in ends)
+
+
+def _fail_after_wait(verdict, exc):
+    """Fail with the verdict first, then the waiter's states and evidence.
+
+    Raised without the waiter's exception as context, so that the
+    evidence, already in the waiter's message, is printed once.
+    """
+    raise AssertionError('%s\n%s' % (verdict, exc)) from None
+
+
+class Waits:
+    """Waits on a scene's server, migration and allocations.
+
+    :param reads: the scenario's CloudReads (admin's view, the evidence).
+    :param conn: the owner's connection, for the owner's view of deletion.
+    """
+
+    def __init__(self, reads, conn):
+        self.reads = reads
+        self.conn = conn
 
     def _wait(self, scene, fetch, describe, is_done, what, is_failed=None):
         return waiters.wait_for(
@@ -39,84 +83,72 @@ class NamedWaitsMixin:
             timeout=CONF.compute.build_timeout,
             interval=CONF.compute.build_interval,
             is_failed=is_failed,
-            evidence=lambda: self.evidence(scene))
+            evidence=lambda: self.reads.evidence(scene))
 
-    @staticmethod
-    def _fail_after_wait(verdict, exc):
-        """Fail with the verdict first, then the waiter's states and evidence.
-
-        Raised without the waiter's exception as context, so that the
-        evidence, already in the waiter's message, is printed once.
-        """
-        raise AssertionError('%s\n%s' % (verdict, exc)) from None
-
-    def wait_for_server_status(self, scene, status):
+    def server_status(self, scene, status):
         """Wait until the server is ``status`` with no task under way."""
-        # A confirmed resize stays VERIFY_RESIZE until the source compute
-        # has finished confirming it: not an end when waiting for ACTIVE.
-        ends = verdicts.SERVER_ENDS - {status}
-        if status == 'ACTIVE':
-            ends -= {'VERIFY_RESIZE'}
         try:
             return self._wait(
-                scene, lambda: self.admin_server(scene.server_id),
+                scene, lambda: self.reads.admin_server(scene.server_id),
                 _server_state,
                 lambda s: (s is not None and s.status == status
                            and s.task_state is None),
                 'server %s to become %s' % (scene.server_id, status),
-                is_failed=lambda s: s is None or (
-                    s.task_state is None and s.status in ends))
+                is_failed=server_dead_end(status))
         except (waiters.UnexpectedState, waiters.WaitTimeout) as exc:
             seen = exc.last
-            self._fail_after_wait(verdicts.judge_server_end(
+            _fail_after_wait(verdicts.judge_server_end(
                 scene, status, seen and seen.status, seen and seen.task_state,
                 seen and seen.compute_host,
                 ((seen and seen.fault) or {}).get('message')), exc)
 
-    def wait_for_migration_status(self, scene, status):
+    def migration_status(self, scene, status):
         """Wait until the scene's migration reaches ``status``."""
-        ends = verdicts.MIGRATION_ENDS - {status}
         try:
             return self._wait(
-                scene, lambda: self.migration(scene),
+                scene, lambda: self.reads.migration(scene),
                 lambda m: m.status if m else 'not recorded yet',
                 lambda m: m is not None and m.status == status,
                 'the %s of server %s to reach %s'
                 % (scene.move, scene.server_id, status),
-                is_failed=lambda m: m is not None and m.status in ends)
+                is_failed=migration_dead_end(status))
         except (waiters.UnexpectedState, waiters.WaitTimeout) as exc:
-            server = self.admin_server(scene.server_id)
-            self._fail_after_wait(verdicts.judge_migration_end(
+            server = self.reads.admin_server(scene.server_id)
+            _fail_after_wait(verdicts.judge_migration_end(
                 scene, status, exc.last and exc.last.status,
                 server and server.status, server and server.compute_host),
                 exc)
 
-    def wait_for_allocations_released(self, scene, roles, after):
-        """Wait until the consumers in ``roles`` hold nothing anywhere."""
+    def allocations_released(self, scene, roles, after, timeout=None):
+        """Wait until the consumers in ``roles`` hold nothing anywhere.
+
+        :param timeout: seconds; compute.build_timeout by default.
+        """
         try:
-            self._wait(
-                scene, lambda: self.snapshot(scene),
+            waiters.wait_for(
+                lambda: self.reads.snapshot(scene),
                 lambda snap: 'allocations left: %s' % (
                     ', '.join(sorted(verdicts.leftovers(scene, snap, roles)))
                     or 'none'),
                 lambda snap: not verdicts.leftovers(scene, snap, roles),
                 'the allocations of the %s to be deleted after %s'
-                % (' and the '.join(roles), after))
+                % (' and the '.join(roles), after),
+                timeout=timeout or CONF.compute.build_timeout,
+                interval=CONF.compute.build_interval,
+                evidence=lambda: self.reads.evidence(scene))
         except waiters.WaitTimeout as exc:
-            self._fail_after_wait(
+            _fail_after_wait(
                 verdicts.judge_released(scene, exc.last, roles, after), exc)
 
-    def _wait_for_server_gone(self, server_id):
-        def fetch():
-            try:
-                return self.conn.compute.get_server(server_id)
-            except sdk_exc.NotFoundException:
-                return None
-        waiters.wait_for(
-            fetch, _server_state, lambda server: server is None,
-            'server %s to be deleted' % server_id,
-            timeout=CONF.compute.build_timeout,
-            interval=CONF.compute.build_interval)
+    def server_gone(self, server_id):
+        """Wait until the owner no longer sees the server."""
+        try:
+            self.conn.compute.wait_for_delete(
+                self.conn.compute.get_server(server_id),
+                interval=CONF.compute.build_interval,
+                wait=CONF.compute.build_timeout)
+        except sdk_exc.NotFoundException:
+            pass  # gone before the first look
 
 
 def _server_state(server):

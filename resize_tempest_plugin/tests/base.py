@@ -41,23 +41,33 @@ def scenario_test_ids():
 class TestCase(testtools.TestCase):
     """Base class of the plugin's unit tests (no cloud, no tempest.conf)."""
 
-    def config_of_a_changed_shape(self):
-        """resize_tempest_plugin.config, reading a changed cloud_shape.ini.
+    def config_module_beside(self, shape):
+        """resize_tempest_plugin.config, as it reads ``shape`` beside it.
 
-        Every value of the shipped shape gets a suffix. A copy of config.py
-        sits beside the changed file and reads it as the installed module
-        reads its own. Returns (the module, the changed shape).
+        A copy of config.py sits in a directory of its own, with ``shape``
+        (a ConfigParser) written there as cloud_shape.ini, or no such file
+        if it is None; the copy reads it as the installed module reads its
+        own.
         """
         directory = self.useFixture(fixtures.TempDir()).path
+        if shape is not None:
+            with open(os.path.join(directory, 'cloud_shape.ini'), 'w') as f:
+                shape.write(f)
+        spec = importlib.util.spec_from_file_location(
+            'config_beside_its_shape',
+            shutil.copy(plugin_config.__file__, directory))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    def config_of_a_changed_shape(self):
+        """The config module reading a changed cloud_shape.ini.
+
+        Every value of the shipped shape gets a suffix. Returns (the
+        module, the changed shape).
+        """
         shape = plugin_config.load_shape()
         for section in shape.sections():
             for key, value in shape.items(section):
                 shape.set(section, key, value + '-changed')
-        with open(os.path.join(directory, 'cloud_shape.ini'), 'w') as f:
-            shape.write(f)
-        spec = importlib.util.spec_from_file_location(
-            'changed_shape_config',
-            shutil.copy(plugin_config.__file__, directory))
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module, shape
+        return self.config_module_beside(shape), shape

@@ -10,9 +10,11 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
+import datetime
 import types
 
 import fixtures
+import requests
 
 from resize_tempest_plugin import clients
 from resize_tempest_plugin.tests import base
@@ -113,3 +115,46 @@ class TestConnectionKwargs(base.TestCase):
         self.assertEqual('https://keystone.example/v3',
                          conn.config.config['auth']['auth_url'])
         self.assertEqual('RegionOne', conn.config.get_region_name())
+
+
+class TestRequestLog(base.TestCase):
+    """Every call lands in tempest.log once, without a secret."""
+
+    def response(self, status, headers):
+        request = requests.Request(
+            'POST', 'https://keystone.example/v3/auth/tokens',
+            headers={'X-Auth-Token': 'token-secret'},
+            json={'password': 'password-secret'}).prepare()
+        response = requests.Response()
+        response.status_code = status
+        response.headers.update(headers)
+        response.request = request
+        response.url = request.url
+        response.elapsed = datetime.timedelta(seconds=0.25)
+        return response
+
+    def test_one_info_line_with_the_request_id_and_no_secret(self):
+        logs = self.useFixture(fixtures.FakeLogger(level='INFO'))
+        clients.log_response(self.response(
+            201, {'x-openstack-request-id': 'req-1',
+                  'X-Subject-Token': 'subject-secret'}))
+        self.assertEqual(
+            'Request (test_one_info_line_with_the_request_id_and_no_secret'
+            '): 201 POST https://keystone.example/v3/auth/tokens 0.250s '
+            'request id req-1', logs.output.strip().replace(
+                'TestRequestLog:', ''))
+        for secret in ('token-secret', 'password-secret', 'subject-secret'):
+            self.assertNotIn(secret, logs.output)
+
+    def test_nova_s_own_request_id_header(self):
+        logs = self.useFixture(fixtures.FakeLogger(level='INFO'))
+        clients.log_response(self.response(
+            404, {'x-compute-request-id': 'req-nova'}))
+        self.assertIn('404 POST', logs.output)
+        self.assertIn('request id req-nova', logs.output)
+
+    def test_connect_logs_every_response(self):
+        conn = clients.connect(CREDS, fake_conf())
+        self.addCleanup(conn.close)
+        self.assertIn(clients.log_response,
+                      conn.session.session.hooks['response'])

@@ -23,6 +23,8 @@ from tempest import test
 from resize_tempest_plugin import config as plugin_config
 from resize_tempest_plugin import scenario
 from resize_tempest_plugin.scenario import base as scenario_base
+from resize_tempest_plugin.scenario import test_migrate_fail as migrate_fail
+from resize_tempest_plugin.scenario import test_resize_fail
 from resize_tempest_plugin.tests import base
 
 
@@ -45,12 +47,19 @@ def scenario_tests():
     return found
 
 
-def fake_conf(resize=True, min_compute_nodes=2, source='host1',
-              destination='host2', image_ref='image-1'):
+def fake_conf(resize=True, cold_migration=True, min_compute_nodes=2,
+              source='host1', destination='host2', image_ref='image-1',
+              compute_max_microversion='latest',
+              placement_max_microversion='latest'):
     return types.SimpleNamespace(
-        compute_feature_enabled=types.SimpleNamespace(resize=resize),
-        compute=types.SimpleNamespace(min_compute_nodes=min_compute_nodes,
-                                      image_ref=image_ref),
+        compute_feature_enabled=types.SimpleNamespace(
+            resize=resize, cold_migration=cold_migration),
+        compute=types.SimpleNamespace(
+            min_compute_nodes=min_compute_nodes, image_ref=image_ref,
+            min_microversion=None, max_microversion=compute_max_microversion),
+        placement=types.SimpleNamespace(
+            min_microversion=None,
+            max_microversion=placement_max_microversion),
         resize_fail=types.SimpleNamespace(source_host=source,
                                           destination_host=destination))
 
@@ -58,29 +67,26 @@ def fake_conf(resize=True, min_compute_nodes=2, source='host1',
 class TestScenarioShape(base.TestCase):
     """The scenarios follow tempest's conventions (checked without a cloud)."""
 
-    def test_the_family(self):
-        self.assertEqual(
-            ['HardRebootAfterResizeFailTest', 'MigrateFailOnDestinationTest',
-             'ResizeConfirmTest', 'ResizeFailOnDestinationTest',
-             'ResizeNoValidHostTest', 'ResizeRevertTest'],
-            sorted(cls.__name__ for cls in scenario_tests()))
-
     def test_every_test_has_its_own_id_attrs_and_services(self):
         ids = []
-        for tests in scenario_tests().values():
-            for method in tests:
-                attrs = getattr(method, '__testtools_attrs', set())
-                ids.extend(a for a in attrs
-                           if re.match(r'id-[0-9a-f-]{36}$', a))
-                self.assertIn('slow', attrs)
-                self.assertIn('compute', attrs)
-        self.assertEqual(6, len(ids))
+        tests = [method for methods in scenario_tests().values()
+                 for method in methods]
+        for method in tests:
+            attrs = getattr(method, '__testtools_attrs', set())
+            ids.extend(a for a in attrs if re.match(r'id-[0-9a-f-]{36}$', a))
+            self.assertIn('slow', attrs)
+            self.assertIn('compute', attrs)
+        self.assertEqual(len(tests), len(ids))
         self.assertEqual(len(ids), len(set(ids)))
 
     def test_each_declared_credential_connects_once_and_is_closed(self):
         # Least privilege: a credential tempest makes is one the tests use.
+        cleanups = []
+
         class Probe(scenario_class()):
-            _class_cleanups = []
+            @classmethod
+            def addClassResourceCleanup(cls, fn, *args, **kwargs):
+                cleanups.append(fn)
 
         for role in Probe.credentials:
             setattr(Probe, 'os_' + role,
@@ -90,20 +96,23 @@ class TestScenarioShape(base.TestCase):
         def connect(creds, conf):
             made.append(mock.Mock(creds=creds))
             return made[-1]
-        with mock.patch.object(scenario_base.clients, 'connect', connect):
+        with mock.patch.object(test.BaseTestCase, 'setup_clients'), \
+                mock.patch.object(scenario_base.clients, 'connect', connect):
             Probe.setup_clients()
         self.assertEqual('creds of primary', Probe.conn.creds)
         self.assertEqual('creds of admin', Probe.admin_conn.creds)
         self.assertEqual(
             sorted('creds of ' + role for role in Probe.credentials),
             sorted(conn.creds for conn in made))
-        self.assertEqual([conn.close for conn in made],
-                         [fn for fn, _args, _kwargs in Probe._class_cleanups])
+        self.assertEqual([conn.close for conn in made], cleanups)
+        # The reads are admin's; the waits see deletion as the owner.
+        self.assertIs(Probe.admin_conn, Probe.reads.admin_conn)
+        self.assertIs(Probe.conn, Probe.waits.conn)
 
     def test_docstrings_list_numbered_steps(self):
         # A subclass may list the steps that follow its parent's.
         for cls in scenario_tests():
-            steps = [int(n) for n in re.findall(r'^\s+(\d)\. ',
+            steps = [int(n) for n in re.findall(r'^\s+(\d+)\. ',
                                                 cls.__doc__, re.M)]
             self.assertEqual(list(range(steps[0], steps[0] + len(steps))),
                              steps, cls.__name__)
@@ -113,25 +122,50 @@ class TestScenarioShape(base.TestCase):
 @mock.patch.object(test.BaseTestCase, 'skip_checks')
 class TestSkipChecks(base.TestCase):
 
-    def _skip_checks(self, conf):
+    def _skip_checks(self, conf, cls=None):
         with mock.patch.object(scenario_base, 'CONF', conf):
-            scenario_class().skip_checks()
+            (cls or scenario_class()).skip_checks()
+
+    def _skipped(self, conf, cls=None):
+        return str(self.assertRaises(scenario_class().skipException,
+                                     self._skip_checks, conf, cls))
 
     def test_a_good_configuration_passes(self, base_skip_checks):
         self._skip_checks(fake_conf())
         base_skip_checks.assert_called_once_with()
 
     def test_resize_disabled_skips(self, base_skip_checks):
-        exc = self.assertRaises(scenario_class().skipException,
-                                self._skip_checks,
-                                fake_conf(resize=False))
-        self.assertIn('compute-feature-enabled.resize', str(exc))
+        self.assertIn('compute-feature-enabled.resize is False',
+                      self._skipped(fake_conf(resize=False)))
+
+    def test_cold_migration_disabled_skips_the_migration_only(
+            self, base_skip_checks):
+        conf = fake_conf(cold_migration=False)
+        self.assertIn('compute-feature-enabled.cold_migration is False',
+                      self._skipped(conf, migrate_fail.
+                                    MigrateFailOnDestinationTest))
+        self._skip_checks(conf, test_resize_fail.ResizeFailOnDestinationTest)
+        # A cold migration is no resize: the resize flag does not skip it.
+        self._skip_checks(fake_conf(resize=False),
+                          migrate_fail.MigrateFailOnDestinationTest)
+
+    def test_compute_below_2_59_skips(self, base_skip_checks):
+        self.assertIn('compute microversion 2.59', self._skipped(
+            fake_conf(compute_max_microversion='2.58')))
+        self._skip_checks(fake_conf(compute_max_microversion='2.59'))
+
+    def test_placement_below_1_28_skips(self, base_skip_checks):
+        self.assertIn('placement microversion 1.28', self._skipped(
+            fake_conf(placement_max_microversion='1.27')))
+        self._skip_checks(fake_conf(placement_max_microversion='1.28'))
+
+    def test_unset_microversions_skip_as_in_tempest(self, base_skip_checks):
+        self.assertIn('[compute] min_microversion, max_microversion',
+                      self._skipped(fake_conf(compute_max_microversion=None)))
 
     def test_one_compute_skips(self, base_skip_checks):
-        exc = self.assertRaises(scenario_class().skipException,
-                                self._skip_checks,
-                                fake_conf(min_compute_nodes=1))
-        self.assertIn('compute.min_compute_nodes is 1', str(exc))
+        self.assertIn('compute.min_compute_nodes is 1',
+                      self._skipped(fake_conf(min_compute_nodes=1)))
 
     def test_same_hosts_is_invalid(self, base_skip_checks):
         exc = self.assertRaises(lib_exc.InvalidConfiguration,
@@ -139,6 +173,12 @@ class TestSkipChecks(base.TestCase):
                                 fake_conf(destination='host1'))
         self.assertIn("both 'host1'", str(exc))
         self.assertIn(plugin_config.DESTINATION_DRIVER, str(exc))
+
+    def test_an_unset_host_is_invalid(self, base_skip_checks):
+        exc = self.assertRaises(lib_exc.InvalidConfiguration,
+                                self._skip_checks, fake_conf(source=None))
+        self.assertIn('[resize_fail] source_host is not set', str(exc))
+        self.assertIn(plugin_config.SHAPE_FILE, str(exc))
 
     def test_no_image_is_invalid(self, base_skip_checks):
         exc = self.assertRaises(lib_exc.InvalidConfiguration,
