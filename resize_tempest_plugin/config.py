@@ -87,6 +87,15 @@ ResizeFailGroup = [
                     'VirtualInterfaceCreateException that the failing '
                     'driver raises. Change it only if your nova words that '
                     'message differently.'),
+    cfg.BoolOpt('disruptive_tests',
+                default=False,
+                help='Run the regression tests that change the cloud for '
+                     'everyone on it while they run: they force a compute '
+                     'service down, disable one, or fill a host. Each puts '
+                     'the service back in a cleanup and runs alone (tempest '
+                     'runs no other test beside it). Turn it on for a '
+                     'cloud of its own (devstack, the local cloud), not a '
+                     'shared one.'),
 ]
 
 #: (group, options) pairs: what plugin.register_opts registers and what

@@ -85,6 +85,18 @@ class Placement(object):
         """GET /resource_providers/{rp}/usages: {resource class: amount}."""
         return self._proxy.fetch_resource_provider_usages(provider).usages
 
+    def free(self, provider, resource_class):
+        """(room left, largest single allocation) of one resource class.
+
+        What placement would still give ``provider``'s consumers, from its
+        inventory (total, reserved, allocation_ratio, max_unit) and usage.
+        """
+        inventory = self._proxy.get_resource_provider_inventory(
+            resource_class, provider)
+        used = self.provider_usages(provider).get(resource_class, 0)
+        return room_left(inventory.total, inventory.reserved,
+                         inventory.allocation_ratio, used), inventory.max_unit
+
     def provider_exists(self, provider):
         """True if GET /resource_providers/{rp} finds the provider."""
         try:
@@ -161,3 +173,8 @@ class Placement(object):
             'attempts to %s %s; expected a write to succeed. Check what '
             'else updates that provider so often.'
             % (provider, self._attempts, 'add' if add else 'remove', trait))
+
+
+def room_left(total, reserved, allocation_ratio, used):
+    """What placement still allocates: (total - reserved) * ratio - used."""
+    return int((total - reserved) * allocation_ratio) - used

@@ -31,7 +31,19 @@ import collections
 import json
 import math
 
-BUG = ('nova bug 1825537 (https://bugs.launchpad.net/nova/+bug/1825537)')
+
+def nova_bug(number):
+    """'nova bug N (its link)': how a verdict names the bug it saw."""
+    return 'nova bug %s (https://bugs.launchpad.net/nova/+bug/%s)' % (
+        number, number)
+
+
+def this_is_bug(number, what):
+    """A verdict's first sentence when it sees bug ``number``'s signature."""
+    return 'This is %s: %s' % (nova_bug(number), what)
+
+
+BUG = nova_bug(1825537)
 
 #: Migration states after which a move has not failed on the destination:
 #: finish_migration ran and returned.

@@ -241,6 +241,21 @@ class ScenarioTest(test.BaseTestCase):
             self.create_flavor('new', NEW_FLAVOR,
                                self.pin_trait(scene.destination_rp, 'DST')))
 
+    def create_image(self):
+        """A tiny image of the primary user's own; deleted at cleanup.
+
+        For a test that needs an image other than compute.image_ref
+        (compute.image_ref_alt may be the same image).
+        """
+        image = self.conn.image.create_image(
+            data_utils.rand_name(prefix=CONF.resource_name_prefix,
+                                 name='resize-fail'),
+            data=b'resize-tempest-plugin', disk_format='raw',
+            container_format='bare')
+        self.addCleanup(self.conn.image.delete_image, image,
+                        ignore_missing=True)
+        return image
+
     # Steps -----------------------------------------------------------------
 
     def boot_server(self, flavor):

@@ -46,6 +46,8 @@ class CloudReads:
         Listed by admin: os-migrations gives the migration uuid (a
         placement consumer) from compute microversion 2.59.
         """
+        if not scene.move:
+            return None  # a move that records no migration (a rebuild)
         migrations = list(self.admin_conn.compute.migrations(
             server_id=scene.server_id, migration_type=scene.move))
         if not migrations:
@@ -80,7 +82,7 @@ class CloudReads:
             ('server (admin view)',
              lambda: evidence.server_summary(
                  self.admin_server(scene.server_id))),
-            ('%s migration' % scene.move,
+            ('%s migration' % (scene.move or 'no'),
              lambda: evidence.migration_summary(self.migration(scene))),
             ('instance actions and events',
              lambda: self.actions(scene.server_id)),

@@ -85,8 +85,12 @@ class Waits:
             is_failed=is_failed,
             evidence=lambda: self.reads.evidence(scene))
 
-    def server_status(self, scene, status):
-        """Wait until the server is ``status`` with no task under way."""
+    def server_status(self, scene, status, judge_end=None):
+        """Wait until the server is ``status`` with no task under way.
+
+        :param judge_end: server -> a verdict (a bug's signature) or None,
+            asked first when the wait ends elsewhere.
+        """
         try:
             return self._wait(
                 scene, lambda: self.reads.admin_server(scene.server_id),
@@ -97,13 +101,17 @@ class Waits:
                 is_failed=server_dead_end(status))
         except (waiters.UnexpectedState, waiters.WaitTimeout) as exc:
             seen = exc.last
-            _fail_after_wait(verdicts.judge_server_end(
-                scene, status, seen and seen.status, seen and seen.task_state,
-                seen and seen.compute_host,
-                ((seen and seen.fault) or {}).get('message')), exc)
+            _fail_after_wait(
+                (judge_end and judge_end(seen)) or verdicts.judge_server_end(
+                    scene, status, seen and seen.status,
+                    seen and seen.task_state, seen and seen.compute_host,
+                    ((seen and seen.fault) or {}).get('message')), exc)
 
-    def migration_status(self, scene, status):
-        """Wait until the scene's migration reaches ``status``."""
+    def migration_status(self, scene, status, judge_end=None):
+        """Wait until the scene's migration reaches ``status``.
+
+        :param judge_end: migration -> a verdict or None, asked first.
+        """
         try:
             return self._wait(
                 scene, lambda: self.reads.migration(scene),
@@ -114,10 +122,12 @@ class Waits:
                 is_failed=migration_dead_end(status))
         except (waiters.UnexpectedState, waiters.WaitTimeout) as exc:
             server = self.reads.admin_server(scene.server_id)
-            _fail_after_wait(verdicts.judge_migration_end(
-                scene, status, exc.last and exc.last.status,
-                server and server.status, server and server.compute_host),
-                exc)
+            _fail_after_wait(
+                (judge_end and judge_end(exc.last))
+                or verdicts.judge_migration_end(
+                    scene, status, exc.last and exc.last.status,
+                    server and server.status,
+                    server and server.compute_host), exc)
 
     def allocations_released(self, scene, roles, after, timeout=None):
         """Wait until the consumers in ``roles`` hold nothing anywhere.
