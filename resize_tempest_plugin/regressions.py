@@ -46,3 +46,56 @@ def judge_rebuilt_image(image_id, expected_image_id):
         return ('The rebuilt server\'s image is %s, expected %s (the one '
                 'the rebuild asked for).' % (image_id, expected_image_id))
     return None
+
+
+def judge_local_delete(scene, snapshot):
+    """Bug 1679750: a server deleted while its compute was down.
+
+    nova-api deletes such a server itself (a local delete); before the
+    fix it left the server's allocations in placement.
+    """
+    left = verdicts.leftovers(scene, snapshot, ('server',))
+    if not left:
+        return None
+    held = verdicts.by_provider(snapshot['server'])
+    headline = ('After the server was deleted while its compute %s was '
+                'down, placement still holds for it: %s.'
+                % (scene.source_host, verdicts.as_text(held or left)))
+    if held == {scene.source_rp: scene.old_resources}:
+        return verdicts.this_is_bug(1679750, (
+            'nova-api deleted the server itself, as its compute %s is '
+            'down, and left its allocations: %s' % (scene.source_host,
+                                                    headline)))
+    return headline
+
+
+def judge_failed_evacuation(scene, migration_status):
+    """Bug 1713783: an evacuation that found no host keeps 'accepted'."""
+    if migration_status == 'error':
+        return None
+    if migration_status == 'accepted':
+        return verdicts.this_is_bug(1713783, (
+            'the evacuation of the server from %s found no valid host, '
+            'and its migration is still \'accepted\', expected \'error\': '
+            'nova no longer records the failure on the migration.'
+            % scene.source_host))
+    return ('The failed evacuation\'s migration is %r, expected \'error\' '
+            '(the scheduler found no valid host).' % migration_status)
+
+
+def judge_confirm_while_source_down(scene, status_code):
+    """Bug 1855927: a confirm with the source compute down is accepted.
+
+    :param status_code: what the confirm answered: None if accepted (2xx),
+        else the HTTP status code of its error.
+    """
+    if status_code == 409:
+        return None
+    if status_code is None:
+        return verdicts.this_is_bug(1855927, (
+            'nova accepted the confirm of the resize while the source '
+            'compute %s is down, expected 409: the confirm is the source\'s '
+            'to carry out, and one it never carries out leaves the '
+            'migration in \'confirming\'.' % scene.source_host))
+    return ('Confirming the resize while the source compute %s is down '
+            'answered %s, expected 409.' % (scene.source_host, status_code))

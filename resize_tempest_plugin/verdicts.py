@@ -99,7 +99,7 @@ def held_on(provider_json, consumers):
             for consumer in consumers if consumer and consumer in allocations}
 
 
-def _text(value):
+def as_text(value):
     return json.dumps(value, sort_keys=True)
 
 
@@ -109,7 +109,7 @@ def _named(scene, allocations):
                                                   scene.source_rp),
              scene.destination_rp: 'destination %s (%s)' % (
                  scene.destination_host, scene.destination_rp)}
-    return _text({names.get(rp, rp): res for rp, res in allocations.items()})
+    return as_text({names.get(rp, rp): res for rp, res in allocations.items()})
 
 
 def placement_problems(scene, snapshot, server, migration):
@@ -139,7 +139,7 @@ def placement_problems(scene, snapshot, server, migration):
             problems.append(
                 '%s provider %s holds, for the server or the migration:\n'
                 '    expected: %s\n    seen:     %s'
-                % (role, rp, _text(expected), _text(seen)))
+                % (role, rp, as_text(expected), as_text(seen)))
     return problems
 
 
@@ -149,13 +149,18 @@ def _judge(headline, problems):
     return '\n  '.join([headline] + problems)
 
 
-def judge_boot(scene, snapshot):
-    """After the boot: the server holds the old flavor on the source only."""
+def judge_unmoved(scene, snapshot, after):
+    """The server holds the old flavor on the source only, nothing else."""
     return _judge(
-        'After the boot, placement does not hold the server\'s flavor on '
-        'the source %s only.' % scene.source_host,
+        'After %s, placement does not hold the server\'s flavor on the '
+        'source %s only.' % (after, scene.source_host),
         placement_problems(scene, snapshot,
                            {scene.source_rp: scene.old_resources}, {}))
+
+
+def judge_boot(scene, snapshot):
+    """After the boot: the server holds the old flavor on the source only."""
+    return judge_unmoved(scene, snapshot, 'the boot')
 
 
 def _is_pre_fix(scene, snapshot):
@@ -221,8 +226,8 @@ def judge_reported_flavor(scene, flavor):
             'flavor %s: nova resets the server to its old flavor when '
             'finish_migration fails. If nova now keeps the new flavor %s, '
             'its flavor and its allocations agree: update this test.'
-            % (_text(seen), _text(scene.old_resources),
-               _text(scene.new_resources)))
+            % (as_text(seen), as_text(scene.old_resources),
+               as_text(scene.new_resources)))
 
 
 def judge_no_valid_host(scene, snapshot):
@@ -263,8 +268,8 @@ def judge_no_valid_host_events(actions):
     return ('No instance action event failed with NoValidHost; expected '
             'the scheduler to refuse the move, whose flavor requires a '
             'trait no provider has. Events seen: %s'
-            % _text([(action['action'], event['event'], event['result'])
-                     for action in actions for event in action['events']]))
+            % as_text([(action['action'], event['event'], event['result'])
+                       for action in actions for event in action['events']]))
 
 
 def judge_verify_resize(scene, snapshot):
@@ -371,5 +376,5 @@ def judge_released(scene, snapshot, roles, after):
         return None
     return ('After %s, allocations remain (expected none for the %s):\n  %s'
             % (after, ' or the '.join(roles),
-               '\n  '.join('%s: %s' % (where, _text(allocs))
+               '\n  '.join('%s: %s' % (where, as_text(allocs))
                            for where, allocs in sorted(left.items()))))

@@ -320,6 +320,26 @@ class ScenarioTest(test.BaseTestCase):
         self.check_placement(scene, verdicts.judge_after_failure)
         return scene
 
+    def resize_to_working_host(self):
+        """Boot on the destination, resize to the source: VERIFY_RESIZE.
+
+        The source's finish_migration works. Checks that the server holds
+        the new flavor on the source and the migration the old flavor on
+        the destination.
+        :returns: the scene, whose source is the destination host.
+        """
+        scene = self.scene('resize', OLD_FLAVOR, NEW_FLAVOR, reverse=True,
+                           driver=None)
+        old_flavor, new_flavor = self.pin_resize(scene)
+        scene = self.boot_on_source(scene, old_flavor)
+        self.conn.compute.resize_server(scene.server_id, new_flavor.id)
+        scene, server = self.wait_for_move(scene, 'finished',
+                                           'VERIFY_RESIZE')
+        self.check_host(scene, server, scene.destination_host,
+                        'the new flavor requires a trait set only there')
+        self.check_placement(scene, verdicts.judge_verify_resize)
+        return scene
+
     def delete_server(self, scene):
         """Delete as the primary user; nothing may remain in placement."""
         self.conn.compute.delete_server(scene.server_id, ignore_missing=True)

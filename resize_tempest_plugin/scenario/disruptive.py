@@ -56,12 +56,14 @@ class DisruptiveScenarioTest(base.ScenarioTest):
 
         nova then treats the compute as down at once, whatever its
         heartbeat, as an operator's fencing would.
+        :returns: the service, for a test that forces it up earlier.
         """
         service = self.compute_service(host)
         compute = self.admin_conn.compute
         self.addCleanup(compute.update_service_forced_down, service,
                         forced=False)
         compute.update_service_forced_down(service, forced=True)
+        return service
 
     def disable(self, host):
         """Disable ``host``'s compute; enabled again at cleanup."""

@@ -38,25 +38,6 @@ class ResizeToWorkingHostTest(base.ScenarioTest):
        the old flavor on host2.
     """
 
-    def resize_to_verify(self):
-        """Steps 1 to 3: boot on host2, resize to host1, VERIFY_RESIZE."""
-        # 1. Pin the boot to host2 and the resize to host1.
-        scene = self.scene('resize', base.OLD_FLAVOR, base.NEW_FLAVOR,
-                           reverse=True, driver=None)
-        old_flavor, new_flavor = self.pin_resize(scene)
-
-        # 2. Boot on host2.
-        scene = self.boot_on_source(scene, old_flavor)
-
-        # 3. Resize to host1: VERIFY_RESIZE, both flavors allocated.
-        self.conn.compute.resize_server(scene.server_id, new_flavor.id)
-        scene, server = self.wait_for_move(scene, 'finished',
-                                           'VERIFY_RESIZE')
-        self.check_host(scene, server, scene.destination_host,
-                        'the new flavor requires a trait set only there')
-        self.check_placement(scene, verdicts.judge_verify_resize)
-        return scene
-
 
 class ResizeRevertTest(ResizeToWorkingHostTest):
     """Revert a resize: the server and its old flavor back on host2.
@@ -76,7 +57,7 @@ class ResizeRevertTest(ResizeToWorkingHostTest):
     @utils.services('compute')
     def test_resize_revert_restores_source_allocations(self):
         # 1 to 3. Boot on host2, resize to host1: VERIFY_RESIZE.
-        scene = self.resize_to_verify()
+        scene = self.resize_to_working_host()
 
         # 4. Revert.
         self.conn.compute.revert_server_resize(scene.server_id)
@@ -112,7 +93,7 @@ class ResizeConfirmTest(ResizeToWorkingHostTest):
     @utils.services('compute')
     def test_resize_confirm_keeps_destination_allocations(self):
         # 1 to 3. Boot on host2, resize to host1: VERIFY_RESIZE.
-        scene = self.resize_to_verify()
+        scene = self.resize_to_working_host()
 
         # 4. Confirm.
         self.conn.compute.confirm_server_resize(scene.server_id)

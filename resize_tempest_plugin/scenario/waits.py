@@ -77,10 +77,11 @@ class Waits:
         self.reads = reads
         self.conn = conn
 
-    def _wait(self, scene, fetch, describe, is_done, what, is_failed=None):
+    def _wait(self, scene, fetch, describe, is_done, what, is_failed=None,
+              timeout=None):
         return waiters.wait_for(
             fetch, describe, is_done, what,
-            timeout=CONF.compute.build_timeout,
+            timeout=timeout or CONF.compute.build_timeout,
             interval=CONF.compute.build_interval,
             is_failed=is_failed,
             evidence=lambda: self.reads.evidence(scene))
@@ -107,10 +108,12 @@ class Waits:
                     seen and seen.task_state, seen and seen.compute_host,
                     ((seen and seen.fault) or {}).get('message')), exc)
 
-    def migration_status(self, scene, status, judge_end=None):
+    def migration_status(self, scene, status, judge_end=None,
+                         timeout=None):
         """Wait until the scene's migration reaches ``status``.
 
         :param judge_end: migration -> a verdict or None, asked first.
+        :param timeout: seconds; compute.build_timeout by default.
         """
         try:
             return self._wait(
@@ -119,7 +122,7 @@ class Waits:
                 lambda m: m is not None and m.status == status,
                 'the %s of server %s to reach %s'
                 % (scene.move, scene.server_id, status),
-                is_failed=migration_dead_end(status))
+                is_failed=migration_dead_end(status), timeout=timeout)
         except (waiters.UnexpectedState, waiters.WaitTimeout) as exc:
             server = self.reads.admin_server(scene.server_id)
             _fail_after_wait(
@@ -135,17 +138,14 @@ class Waits:
         :param timeout: seconds; compute.build_timeout by default.
         """
         try:
-            waiters.wait_for(
-                lambda: self.reads.snapshot(scene),
+            self._wait(
+                scene, lambda: self.reads.snapshot(scene),
                 lambda snap: 'allocations left: %s' % (
                     ', '.join(sorted(verdicts.leftovers(scene, snap, roles)))
                     or 'none'),
                 lambda snap: not verdicts.leftovers(scene, snap, roles),
                 'the allocations of the %s to be deleted after %s'
-                % (' and the '.join(roles), after),
-                timeout=timeout or CONF.compute.build_timeout,
-                interval=CONF.compute.build_interval,
-                evidence=lambda: self.reads.evidence(scene))
+                % (' and the '.join(roles), after), timeout=timeout)
         except waiters.WaitTimeout as exc:
             _fail_after_wait(
                 verdicts.judge_released(scene, exc.last, roles, after), exc)
