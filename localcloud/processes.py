@@ -26,7 +26,6 @@ import urllib.request
 from localcloud import errors
 from localcloud import layout
 from localcloud import progress
-from localcloud import provision
 from localcloud import services as services_mod
 from localcloud import supervision
 
@@ -161,9 +160,7 @@ class Processes:
             conn = self.connection()
             found = list(conn.compute.services(binary='nova-compute',
                                                host=host))
-            rps = provision.placement_get(
-                conn, '/resource_providers?name=%s' % host)[
-                    'resource_providers']
+            rps = list(conn.placement.resource_providers(name=host))
         except Exception as exc:  # noqa: any API failure means "not yet"
             return False, 'API: %s' % api_failure(exc)
         if not found or not reports_since(found[0], since):
@@ -172,7 +169,7 @@ class Processes:
                 for s in found) or 'no service record yet')
         if not rps:
             return False, 'no resource provider named %s yet' % host
-        return True, 'up, resource provider %s' % rps[0]['uuid']
+        return True, 'up, resource provider %s' % rps[0].id
 
     def stop_all(self):
         """Stop every process of the cloud; returns what had to be killed.
