@@ -17,14 +17,13 @@ nothing watches any more.
 
 import datetime
 import http.client
-import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
 
 from localcloud import errors
 from localcloud import layout
+from localcloud import machine
 from localcloud import progress
 from localcloud import services as services_mod
 from localcloud import supervision
@@ -68,12 +67,12 @@ class Processes:
             self.supervisor.stop(name)  # running, but not answering
         service = self.by_name[name]
         began = time.monotonic()
-        if service.port and port_open(service.port):
+        if service.port and machine.port_open(service.port):
             raise errors.CloudError(
                 'port %d, which %s must listen on, is taken by another '
                 'process:\n%s\nStop that process, or run '
                 '"python3 -m localcloud down" if it is an earlier cloud.'
-                % (service.port, name, who_listens(service.port)))
+                % (service.port, name, machine.who_listens(service.port)))
         for attempt in (1, 2):
             self.started_at[name] = time.time()
             pid = self.supervisor.start(name)
@@ -89,7 +88,7 @@ class Processes:
             finally:
                 # Read once it has run a while: right after the fork, the
                 # command line is still supervisord's.
-                self.state.remember_process(name, pid, cmdline(pid))
+                self.state.remember_process(name, pid, machine.cmdline(pid))
         self.start_times[name] = time.monotonic() - began
         progress.step('%s healthy (pid %s) after %.1fs'
                       % (name, pid, self.start_times[name]))
@@ -138,7 +137,7 @@ class Processes:
             return self._compute_health(service.compute_host, since)
         if service.health == services_mod.NOVA_SERVICE:
             return self._nova_service_health(service.name, since)
-        if port_open(service.port):
+        if machine.port_open(service.port):
             return True, 'listening on %d' % service.port
         return False, 'port %d closed' % service.port
 
@@ -197,11 +196,12 @@ class Processes:
         for name in sorted(recorded, key=lambda n: (
                 order.index(n) if n in order else -1, n)):
             pid, started_as = recorded[name]
-            if supervision.pid_alive(pid) and cmdline(pid) == started_as:
+            if (supervision.pid_alive(pid)
+                    and machine.cmdline(pid) == started_as):
                 supervision.kill_group(pid)
                 killed.append('%s (pid %d)' % (name, pid))
         for pid in self.supervisor.strays():
-            what = (cmdline(pid) or '?').split('\0')[0]
+            what = (machine.cmdline(pid) or '?').split('\0')[0]
             supervision.kill_group(pid)
             killed.append('%s (pid %d)' % (what, pid))
         return killed
@@ -227,34 +227,12 @@ def reports_since(service, since):
         since)
 
 
-def cmdline(pid):
-    try:
-        with open('/proc/%d/cmdline' % pid, 'rb') as f:
-            return f.read().decode(errors='replace')
-    except OSError:
-        return None
-
-
 def api_failure(exc, limit=100):
     """One short line for a failed API call (the cause, not its chain)."""
     text = ' '.join(str(exc).split())
     if len(text) > limit:
         text = text[:limit - 3] + '...'
     return '%s: %s' % (type(exc).__name__, text)
-
-
-def port_open(port):
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((layout.LOOPBACK, port)) == 0
-
-
-def who_listens(port):
-    try:
-        return subprocess.run(['ss', '-Hltnp', 'sport = :%d' % port],
-                              capture_output=True, text=True).stdout.strip()
-    except FileNotFoundError:
-        return '(ss is not installed: cannot tell which process)'
 
 
 def http_health(port, path):

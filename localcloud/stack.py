@@ -34,8 +34,8 @@ from localcloud.lib import nova
 from localcloud.lib import placement
 from localcloud.lib import rpc_backend
 from localcloud.lib import tempest
+from localcloud import machine
 from localcloud import nova_tree
-from localcloud import processes
 from localcloud import progress
 from localcloud import services as services_mod
 
@@ -246,10 +246,10 @@ def down(cloud, purge=False):
         progress.step('killed what did not stop: %s'
                       % ', '.join(map(str, killed)))
     listening = {name: port for name, port in layout.PORTS.items()
-                 if processes.port_open(port)}
+                 if machine.port_open(port)}
     if listening:
         raise errors.CloudError('still listening after down: %s' % ', '.join(
-            '%s (%d)\n%s' % (name, port, processes.who_listens(port))
+            '%s (%d)\n%s' % (name, port, machine.who_listens(port))
             for name, port in listening.items()))
     if os.path.exists(cloud.paths.cloud_record):
         cloud.state.save_record(ready=False, processes={})

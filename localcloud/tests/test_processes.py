@@ -24,6 +24,7 @@ from unittest import mock
 import fixtures
 
 from localcloud import errors
+from localcloud import machine
 from localcloud import processes
 from localcloud import services
 from localcloud import state
@@ -89,8 +90,8 @@ class ProbeTest(base.TestCase):
 
     def test_port_open(self):
         port = self.serve()
-        self.assertTrue(processes.port_open(port))
-        self.assertFalse(processes.port_open(closed_port()))
+        self.assertTrue(machine.port_open(port))
+        self.assertFalse(machine.port_open(closed_port()))
 
 
 class TailTest(base.TestCase):
@@ -155,13 +156,13 @@ class OrphanTest(base.TestCase):
         self.addCleanup(child.wait)
         self.addCleanup(lambda: child.poll() is None and child.kill())
         self.assertTrue(base.wait_for(
-            lambda: processes.cmdline(child.pid).startswith(SLEEP + '\0')),
+            lambda: machine.cmdline(child.pid).startswith(SLEEP + '\0')),
             'pid %d never became sleep 300' % child.pid)
         return child
 
     def remember(self, name, child):
         self.state.remember_process(name, child.pid,
-                                    processes.cmdline(child.pid))
+                                    machine.cmdline(child.pid))
 
     def test_recorded_ones_in_the_order_of_down_then_strays(self):
         children = {name: self.sleeper()
