@@ -15,7 +15,6 @@ its health, stop them all in order, and kill what this cloud started and
 nothing watches any more.
 """
 
-import datetime
 import http.client
 import time
 import urllib.error
@@ -23,6 +22,7 @@ import urllib.request
 
 from localcloud import errors
 from localcloud import layout
+from localcloud.lib import nova
 from localcloud import machine
 from localcloud import progress
 from localcloud import services as services_mod
@@ -44,7 +44,7 @@ class Processes:
     """The services of one cloud, run by ``supervisor``.
 
     ``connection`` returns the cloud's SDK connection; nova's services are
-    judged through nova's API.
+    judged through nova's API (:func:`localcloud.lib.nova.health`).
     """
 
     def __init__(self, paths, services, supervisor, state, connection):
@@ -132,43 +132,12 @@ class Processes:
         """(healthy, what was seen) for one service."""
         if service.health == services_mod.HTTP:
             return http_health(service.port, service.health_path)
-        since = self.started_at.get(service.name)
-        if service.health == services_mod.COMPUTE:
-            return self._compute_health(service.compute_host, since)
-        if service.health == services_mod.NOVA_SERVICE:
-            return self._nova_service_health(service.name, since)
-        if machine.port_open(service.port):
-            return True, 'listening on %d' % service.port
-        return False, 'port %d closed' % service.port
-
-    def _nova_service_health(self, binary, since=None):
-        try:
-            found = list(self.connection().compute.services(binary=binary))
-        except Exception as exc:  # noqa: any API failure means "not yet"
-            return False, 'nova API: %s' % api_failure(exc)
-        states = ['%s %s/%s' % (s.host, s.status, s.state) for s in found]
-        healthy = any(reports_since(s, since) for s in found)
-        return healthy, ', '.join(states) or 'no service record yet'
-
-    def _compute_health(self, host, since=None):
-        """Up in nova, and its resource provider in placement.
-
-        Up since its start, if it was started here.
-        """
-        try:
-            conn = self.connection()
-            found = list(conn.compute.services(binary='nova-compute',
-                                               host=host))
-            rps = list(conn.placement.resource_providers(name=host))
-        except Exception as exc:  # noqa: any API failure means "not yet"
-            return False, 'API: %s' % api_failure(exc)
-        if not found or not reports_since(found[0], since):
-            return False, 'nova-compute on %s: %s' % (host, ', '.join(
-                '%s/%s, last report %s' % (s.status, s.state, s.updated_at)
-                for s in found) or 'no service record yet')
-        if not rps:
-            return False, 'no resource provider named %s yet' % host
-        return True, 'up, resource provider %s' % rps[0].id
+        if service.health == services_mod.TCP:
+            if machine.port_open(service.port):
+                return True, 'listening on %d' % service.port
+            return False, 'port %d closed' % service.port
+        return nova.health(self.connection, service,
+                           self.started_at.get(service.name))
 
     def stop_all(self):
         """Stop every process of the cloud; returns what had to be killed.
@@ -205,34 +174,6 @@ class Processes:
             supervision.kill_group(pid)
             killed.append('%s (pid %d)' % (what, pid))
         return killed
-
-
-def reports_since(service, since):
-    """Whether nova lists ``service`` up, as reported since ``since``.
-
-    ``since``: when the process was started, in UTC seconds; None: any
-    process.
-
-    A restarted service's record stays "up" from its previous run until
-    nova's service_down_time passes; its first report after the start tells
-    that the new process serves. A record with no report yet was made by
-    the process just started. The database keeps whole seconds.
-    """
-    if service.state != 'up':
-        return False
-    if since is None or not service.updated_at:
-        return True
-    reported = datetime.datetime.fromisoformat(service.updated_at.rstrip('Z'))
-    return reported.replace(tzinfo=datetime.timezone.utc).timestamp() >= int(
-        since)
-
-
-def api_failure(exc, limit=100):
-    """One short line for a failed API call (the cause, not its chain)."""
-    text = ' '.join(str(exc).split())
-    if len(text) > limit:
-        text = text[:limit - 3] + '...'
-    return '%s: %s' % (type(exc).__name__, text)
 
 
 def http_health(port, path):

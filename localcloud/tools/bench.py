@@ -30,7 +30,6 @@ import tempfile
 import time
 
 from localcloud import cloud as cloud_mod
-from localcloud import configs
 from localcloud import errors
 from localcloud import install
 from localcloud import layout
@@ -188,7 +187,7 @@ def run(cloud, args):
     bench = cloud_mod.Cloud(layout.Layout(home=paths.home, state=state))
     try:
         cache = database.cache_of(paths.home)
-        warm = bool(cache and cache.valid(configs.DATABASES)[0])
+        warm = bool(cache and cache.valid(database.DATABASES)[0])
         figure('up from an empty state directory (database cache: %s)'
                % ('restored' if warm else 'none: the syncs ran'),
                timed(lambda: stack.up(bench))[0])
