@@ -27,7 +27,7 @@ from localcloud import nova_tree
 from localcloud import processes as processes_mod
 from localcloud import progress
 from localcloud import provision
-from localcloud import services as services_mod
+from localcloud import stack
 from localcloud import state as state_mod
 from localcloud import supervision
 
@@ -52,8 +52,8 @@ class Cloud:
         self.nova_choice = nova_choice
         # Where nova's services import nova from (None: the venv's).
         self.nova_path = nova_tree.import_path(nova_choice, paths.state)
-        self.services = services_mod.build(paths, self.compute_hosts,
-                                           self.nova_path)
+        self.services = stack.build_services(paths, self.compute_hosts,
+                                             self.nova_path)
         self.supervisor = supervisor or supervision.Supervisor(paths)
         self.state = state_mod.State(paths)
         self.processes = processes_mod.Processes(

@@ -199,56 +199,35 @@ def _apply(patch, tree, base_description):
 
 
 def explain_failure(patch, text, git_error, tree, base_description):
-    """One sentence on why ``patch`` does not apply to ``tree``."""
-    failed = re.search(r'patch failed: (\S+):(\d+)', git_error)
-    missing = re.search(r'error: (\S+): (?:No such file|does not exist)',
-                        git_error)
-    if failed:
-        path, line = failed.group(1), int(failed.group(2))
-        where = 'its hunk %s in %s does not match' % (
-            hunk_header(text, path, line) or 'at line %d' % line, path)
-    elif missing:
-        path = missing.group(1)
-        where = 'it changes %s, which this nova does not have' % path
-    else:
-        path = None
-        where = 'git apply says: %s' % ' '.join(git_error.split())[:300]
-    sentence = '--nova-patch %s does not apply to %s: %s.' % (
-        patch, base_description, where)
-    base_blob = path and patch_base_blob(text, path)
-    if base_blob and os.path.exists(os.path.join(tree, path)):
+    """Why ``patch`` does not apply to ``tree``: git apply's own words.
+
+    Plus what git cannot say: which of the files it changes this nova has
+    at another version than the one it was written for.
+    """
+    sentence = '--nova-patch %s does not apply to %s: git apply says: %s' % (
+        patch, base_description, git_error.strip())
+    for path, base_blob in patch_base_blobs(text):
+        if not os.path.exists(os.path.join(tree, path)):
+            continue
         have = _git(['hash-object', path], tree).stdout.strip()
         if have and not have.startswith(base_blob):
             sentence += (
-                ' It was written for another nova version: its %s is blob '
+                '\nIt was written for another nova version: its %s is blob '
                 '%s, this nova\'s is %s.' % (path, base_blob[:12], have[:12]))
-    return sentence + (' Regenerate it against this nova (git diff or git '
+    return sentence + ('\nRegenerate it against this nova (git diff or git '
                        'format-patch in a checkout of it), or run without it.')
 
 
-def hunk_header(text, path, old_start):
-    """The "@@ -N,M +N,M @@" line of ``path``'s hunk starting at N."""
-    section = _file_section(text, path)
-    found = re.search(r'^@@ -%d(?:,\d+)? \+\d+(?:,\d+)? @@' % old_start,
-                      section, re.MULTILINE)
-    return found and found.group(0)
-
-
-def patch_base_blob(text, path):
-    """The pre-image blob id of ``path`` from the patch's index line."""
-    found = re.search(r'^index ([0-9a-f]{7,40})\.\.[0-9a-f]+',
-                      _file_section(text, path), re.MULTILINE)
-    return found and found.group(1)
-
-
-def _file_section(text, path):
-    """The part of a multi-file patch that changes ``path``."""
-    sections = re.split(r'^(?=diff --git )', text, flags=re.MULTILINE)
-    for section in sections:
-        if re.search(r'^\+\+\+ b/%s$' % re.escape(path), section,
-                     re.MULTILINE):
-            return section
-    return text
+def patch_base_blobs(text):
+    """(path, pre-image blob id) of each file whose index line says it."""
+    found = []
+    for section in re.split(r'^(?=diff --git )', text, flags=re.MULTILINE):
+        path = re.search(r'^\+\+\+ b/(\S+)$', section, re.MULTILINE)
+        blob = re.search(r'^index ([0-9a-f]{7,40})\.\.', section,
+                         re.MULTILINE)
+        if path and blob:
+            found.append((path.group(1), blob.group(1)))
+    return found
 
 
 def describe_base(choice, venv):

@@ -15,18 +15,16 @@ its health, stop them all in order, and kill what this cloud started and
 nothing watches any more.
 """
 
-import datetime
 import http.client
-import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
 
 from localcloud import errors
 from localcloud import layout
+from localcloud.lib import nova
+from localcloud import machine
 from localcloud import progress
-from localcloud import provision
 from localcloud import services as services_mod
 from localcloud import supervision
 
@@ -46,7 +44,7 @@ class Processes:
     """The services of one cloud, run by ``supervisor``.
 
     ``connection`` returns the cloud's SDK connection; nova's services are
-    judged through nova's API.
+    judged through nova's API (:func:`localcloud.lib.nova.health`).
     """
 
     def __init__(self, paths, services, supervisor, state, connection):
@@ -69,12 +67,12 @@ class Processes:
             self.supervisor.stop(name)  # running, but not answering
         service = self.by_name[name]
         began = time.monotonic()
-        if service.port and port_open(service.port):
+        if service.port and machine.port_open(service.port):
             raise errors.CloudError(
                 'port %d, which %s must listen on, is taken by another '
                 'process:\n%s\nStop that process, or run '
                 '"python3 -m localcloud down" if it is an earlier cloud.'
-                % (service.port, name, who_listens(service.port)))
+                % (service.port, name, machine.who_listens(service.port)))
         for attempt in (1, 2):
             self.started_at[name] = time.time()
             pid = self.supervisor.start(name)
@@ -90,7 +88,7 @@ class Processes:
             finally:
                 # Read once it has run a while: right after the fork, the
                 # command line is still supervisord's.
-                self.state.remember_process(name, pid, cmdline(pid))
+                self.state.remember_process(name, pid, machine.cmdline(pid))
         self.start_times[name] = time.monotonic() - began
         progress.step('%s healthy (pid %s) after %.1fs'
                       % (name, pid, self.start_times[name]))
@@ -134,45 +132,12 @@ class Processes:
         """(healthy, what was seen) for one service."""
         if service.health == services_mod.HTTP:
             return http_health(service.port, service.health_path)
-        since = self.started_at.get(service.name)
-        if service.health == services_mod.COMPUTE:
-            return self._compute_health(service.compute_host, since)
-        if service.health == services_mod.NOVA_SERVICE:
-            return self._nova_service_health(service.name, since)
-        if port_open(service.port):
-            return True, 'listening on %d' % service.port
-        return False, 'port %d closed' % service.port
-
-    def _nova_service_health(self, binary, since=None):
-        try:
-            found = list(self.connection().compute.services(binary=binary))
-        except Exception as exc:  # noqa: any API failure means "not yet"
-            return False, 'nova API: %s' % api_failure(exc)
-        states = ['%s %s/%s' % (s.host, s.status, s.state) for s in found]
-        healthy = any(reports_since(s, since) for s in found)
-        return healthy, ', '.join(states) or 'no service record yet'
-
-    def _compute_health(self, host, since=None):
-        """Up in nova, and its resource provider in placement.
-
-        Up since its start, if it was started here.
-        """
-        try:
-            conn = self.connection()
-            found = list(conn.compute.services(binary='nova-compute',
-                                               host=host))
-            rps = provision.placement_get(
-                conn, '/resource_providers?name=%s' % host)[
-                    'resource_providers']
-        except Exception as exc:  # noqa: any API failure means "not yet"
-            return False, 'API: %s' % api_failure(exc)
-        if not found or not reports_since(found[0], since):
-            return False, 'nova-compute on %s: %s' % (host, ', '.join(
-                '%s/%s, last report %s' % (s.status, s.state, s.updated_at)
-                for s in found) or 'no service record yet')
-        if not rps:
-            return False, 'no resource provider named %s yet' % host
-        return True, 'up, resource provider %s' % rps[0]['uuid']
+        if service.health == services_mod.TCP:
+            if machine.port_open(service.port):
+                return True, 'listening on %d' % service.port
+            return False, 'port %d closed' % service.port
+        return nova.health(self.connection, service,
+                           self.started_at.get(service.name))
 
     def stop_all(self):
         """Stop every process of the cloud; returns what had to be killed.
@@ -200,64 +165,15 @@ class Processes:
         for name in sorted(recorded, key=lambda n: (
                 order.index(n) if n in order else -1, n)):
             pid, started_as = recorded[name]
-            if supervision.pid_alive(pid) and cmdline(pid) == started_as:
+            if (supervision.pid_alive(pid)
+                    and machine.cmdline(pid) == started_as):
                 supervision.kill_group(pid)
                 killed.append('%s (pid %d)' % (name, pid))
         for pid in self.supervisor.strays():
-            what = (cmdline(pid) or '?').split('\0')[0]
+            what = (machine.cmdline(pid) or '?').split('\0')[0]
             supervision.kill_group(pid)
             killed.append('%s (pid %d)' % (what, pid))
         return killed
-
-
-def reports_since(service, since):
-    """Whether nova lists ``service`` up, as reported since ``since``.
-
-    ``since``: when the process was started, in UTC seconds; None: any
-    process.
-
-    A restarted service's record stays "up" from its previous run until
-    nova's service_down_time passes; its first report after the start tells
-    that the new process serves. A record with no report yet was made by
-    the process just started. The database keeps whole seconds.
-    """
-    if service.state != 'up':
-        return False
-    if since is None or not service.updated_at:
-        return True
-    reported = datetime.datetime.fromisoformat(service.updated_at.rstrip('Z'))
-    return reported.replace(tzinfo=datetime.timezone.utc).timestamp() >= int(
-        since)
-
-
-def cmdline(pid):
-    try:
-        with open('/proc/%d/cmdline' % pid, 'rb') as f:
-            return f.read().decode(errors='replace')
-    except OSError:
-        return None
-
-
-def api_failure(exc, limit=100):
-    """One short line for a failed API call (the cause, not its chain)."""
-    text = ' '.join(str(exc).split())
-    if len(text) > limit:
-        text = text[:limit - 3] + '...'
-    return '%s: %s' % (type(exc).__name__, text)
-
-
-def port_open(port):
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((layout.LOOPBACK, port)) == 0
-
-
-def who_listens(port):
-    try:
-        return subprocess.run(['ss', '-Hltnp', 'sport = :%d' % port],
-                              capture_output=True, text=True).stdout.strip()
-    except FileNotFoundError:
-        return '(ss is not installed: cannot tell which process)'
 
 
 def http_health(port, path):

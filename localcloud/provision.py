@@ -108,11 +108,6 @@ def flavors_and_image(conn):
     return flavor_ids, image.id
 
 
-def placement_get(conn, url):
-    """A placement GET's JSON (openstacksdk has no API for these)."""
-    return conn.placement.get(url, microversion=PLACEMENT_MICROVERSION).json()
-
-
 def leftovers(conn):
     """What tests left in the cloud: one sentence each, [] when clean.
 
@@ -124,19 +119,14 @@ def leftovers(conn):
     found += ['flavor %s (%s)' % (f.name, f.id)
               for f in conn.compute.flavors(is_public=None)
               if f.name not in FLAVORS]
-
-    def get(url, key):
-        return placement_get(conn, url)[key]
-
-    found += ['trait %s' % t for t in get('/traits?name=startswith:CUSTOM_',
-                                          'traits')]
-    for rp in get('/resource_providers', 'resource_providers'):
-        for consumer in get('/resource_providers/%s/allocations' % rp['uuid'],
-                            'allocations'):
-            found.append('allocation of %s on %s' % (consumer, rp['name']))
-        found += ['trait %s on %s' % (t, rp['name']) for t in get(
-            '/resource_providers/%s/traits' % rp['uuid'], 'traits')
-            if t.startswith('CUSTOM_')]
+    found += ['trait %s' % t.name
+              for t in conn.placement.traits(name='startswith:CUSTOM_')]
+    for rp in conn.placement.resource_providers():
+        found += ['allocation of %s on %s' % (a.consumer_id, rp.name)
+                  for a in conn.placement.resource_provider_allocations(rp)]
+        found += ['trait %s on %s' % (t, rp.name) for t in
+                  conn.placement.get_resource_provider_trait(rp).traits
+                  if t.startswith('CUSTOM_')]
     found += ['project %s' % p.name for p in conn.identity.projects()
               if p.name not in (ADMIN, 'service')]
     found += ['user %s' % u.name for u in conn.identity.users()

@@ -10,8 +10,10 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The cloud's processes: what each runs, where it listens, how its health
-is judged. Rendering only; :mod:`localcloud.supervision` runs them.
+"""What every service's process shares: its definition (each service's
+own are in its ``localcloud/lib/<service>.py``), how an API is served,
+the order ``down`` stops them in, and supervisord's configuration.
+Rendering only; :mod:`localcloud.supervision` runs them.
 """
 
 import dataclasses
@@ -20,20 +22,15 @@ import os
 from localcloud import configs
 from localcloud import errors
 from localcloud import layout
-from localcloud import nova_one_process
 
-# What each API answers without a token when it is up.
-HEALTH_PATHS = {'keystone': '/v3', 'placement': '/', 'glance': '/',
-                'neutron': '/', 'nova-api': '/'}
 # What the others depend on, in start order; down stops them last, in
 # reverse, after everything else.
 INFRASTRUCTURE = ('mariadb', 'epmd', 'rabbitmq')
 
-# How a service's health is judged (see localcloud.processes):
+# How a service's health is judged (see localcloud.processes); nova's
+# services have kinds of their own (localcloud.lib.nova).
 TCP = 'tcp'              # its port accepts a connection
 HTTP = 'http'            # its health_path answers below 500
-NOVA_SERVICE = 'nova'    # nova's API lists it up (conductor, scheduler)
-COMPUTE = 'compute'      # nova lists it up and placement has its provider
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,99 +45,20 @@ class Service:
     compute_host: str = None
 
 
-def _api(paths, name, module, config_env, pythonpath=layout.REPO_ROOT):
-    """An API served by :mod:`localcloud.wsgi` on its loopback port."""
+def api(paths, name, module, config_dir_variable, health_path,
+        pythonpath=layout.REPO_ROOT):
+    """An API served by :mod:`localcloud.wsgi` on its loopback port.
+
+    ``config_dir_variable`` points it to its directory in ``paths.etc``;
+    ``health_path`` answers without a token when it is up.
+    """
+    config_dir = os.path.join(paths.etc, name.split('-')[0])
     return Service(
         name, (paths.venv_python, '-m', 'localcloud.wsgi', module,
                str(layout.PORTS[name])),
-        env=(config_env, ('PYTHONPATH', pythonpath)),
+        env=((config_dir_variable, config_dir), ('PYTHONPATH', pythonpath)),
         port=layout.PORTS[name], health=HTTP, start_timeout=90,
-        health_path=HEALTH_PATHS[name])
-
-
-def nova_pythonpath(nova_path):
-    """The PYTHONPATH of nova's processes.
-
-    ``nova_path`` first, if given (:mod:`localcloud.nova_tree`); localcloud's
-    own modules always.
-    """
-    return ':'.join(p for p in (nova_path, layout.REPO_ROOT) if p)
-
-
-def build(paths, compute_hosts, nova_path=None):
-    """Every service, in start order.
-
-    ``compute_hosts``: (host, driver); ``nova_path``: where nova's services
-    import nova from, None for the venv's.
-    """
-    etc = paths.etc
-    rabbit = paths.path('rabbitmq')
-    services = [
-        Service('mariadb', (layout.MARIADBD,
-                            '--defaults-file=' + os.path.join(etc, 'my.cnf')),
-                port=layout.PORTS['mariadb']),
-        Service('epmd', ('/usr/bin/epmd', '-port', str(layout.PORTS['epmd']),
-                         '-address', layout.LOOPBACK),
-                port=layout.PORTS['epmd']),
-        Service('rabbitmq', (layout.RABBITMQ_SERVER,), env=(
-            ('HOME', rabbit),
-            ('RABBITMQ_MNESIA_BASE', os.path.join(rabbit, 'mnesia')),
-            ('RABBITMQ_LOG_BASE', paths.logs),
-            ('RABBITMQ_NODENAME', 'localcloud@localhost'),
-            ('RABBITMQ_CONFIG_FILE', os.path.join(etc, 'rabbitmq.conf')),
-            ('RABBITMQ_ENABLED_PLUGINS_FILE',
-             os.path.join(etc, 'rabbitmq-plugins')),
-            ('RABBITMQ_PID_FILE', os.path.join(paths.run, 'rabbitmq.pid')),
-            ('RABBITMQ_DIST_PORT', str(layout.PORTS['rabbitmq-dist'])),
-            ('ERL_EPMD_ADDRESS', layout.LOOPBACK),
-            ('ERL_EPMD_PORT', str(layout.PORTS['epmd'])),
-            # Distribution on loopback; one scheduler that does not spin
-            # while idle (a few queues need no more).
-            ('RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS',
-             '-kernel inet_dist_use_interface {127,0,0,1} '
-             '+S 1:1 +A 4 +sbwt none +sbwtdcpu none +sbwtdio none'),
-        ), port=layout.PORTS['rabbitmq'],
-            # An Erlang VM's boot: 10 to 30 s on a busy two-core machine.
-            start_timeout=60),
-    ]
-    for name, module, env in (
-            ('keystone', 'keystone.wsgi.api', 'OS_KEYSTONE_CONFIG_DIR'),
-            ('placement', 'placement.wsgi.api', 'OS_PLACEMENT_CONFIG_DIR'),
-            ('glance', 'glance.wsgi.api', 'OS_GLANCE_CONFIG_DIR'),
-            ('neutron', 'neutron.wsgi.api', 'OS_NEUTRON_CONFIG_DIR')):
-        config_dir = os.path.join(etc, name.split('-')[0])
-        services.append(_api(paths, name, module, (env, config_dir)))
-    pythonpath = ('PYTHONPATH', nova_pythonpath(nova_path))
-    services.append(_api(paths, 'nova-api', 'nova.wsgi.osapi_compute',
-                         ('OS_NOVA_CONFIG_DIR', os.path.join(etc, 'nova')),
-                         pythonpath[1]))
-    nova_conf = os.path.join(etc, 'nova', 'nova.conf')
-    for binary in ('nova-conductor', 'nova-scheduler'):
-        # Judged through nova's API, which must be up (and reach RabbitMQ)
-        # before their service record can say so: an API's time.
-        services.append(Service(binary, (
-            paths.venv_python, '-m', 'localcloud.nova_one_process', binary,
-            '--config-file', nova_conf),
-            env=(pythonpath,), health=NOVA_SERVICE, start_timeout=90))
-    for host, _driver in compute_hosts:
-        services.append(Service(compute_service(host), (
-            paths.venv_python, '-m', 'localcloud.nova_one_process',
-            'nova-compute', '--config-file', nova_conf,
-            '--config-file', os.path.join(etc, 'nova', host + '.conf')),
-            env=(pythonpath, (nova_one_process.COMPUTE_HOST, host)),
-            health=COMPUTE, start_timeout=120, compute_host=host))
-    return services
-
-
-def nova_services(services):
-    """The names of the services that run nova's code, in start order."""
-    return [s.name for s in services
-            if s.name == 'nova-api' or s.health in (NOVA_SERVICE, COMPUTE)]
-
-
-def compute_service(host):
-    """The name of the nova-compute service of ``host``."""
-    return 'nova-compute-' + host
+        health_path=health_path)
 
 
 def stop_tiers(services):

@@ -34,14 +34,16 @@ from localcloud.lib import nova
 from localcloud.lib import placement
 from localcloud.lib import rpc_backend
 from localcloud.lib import tempest
+from localcloud import machine
 from localcloud import nova_tree
-from localcloud import processes
 from localcloud import progress
 from localcloud import services as services_mod
 
 # The steps are mostly waits on subprocesses and APIs: as many threads as
 # the plan ever runs side by side.
 MAX_WORKERS = 16
+# Every service's lib, in start order.
+LIBS = (database, rpc_backend, keystone, placement, glance, neutron, nova)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,6 +51,17 @@ class Step:
     name: str
     actions: tuple    # functions of the cloud, called in turn
     after: tuple = ()  # the names of the steps it waits for
+
+
+def build_services(paths, compute_hosts, nova_path=None):
+    """Every service, in start order: each lib's ``services``.
+
+    ``compute_hosts``: (host, driver); ``nova_path``: where nova's services
+    import nova from, None for the venv's.
+    """
+    return [service for lib in LIBS if lib is not nova
+            for service in lib.services(paths)] + nova.services(
+                paths, compute_hosts, nova_path)
 
 
 def start(name):
@@ -60,7 +73,7 @@ def start(name):
 
 def up_plan(cloud):
     """The steps of ``up``, each after the steps it needs."""
-    computes = tuple(services_mod.compute_service(host)
+    computes = tuple(nova.compute_service(host)
                      for host, _driver in cloud.compute_hosts)
     # The service users and the catalog too: nova's placement client
     # reads the catalog once and keeps "no placement" for good.
@@ -161,9 +174,8 @@ def write_configs(cloud):
     for directory in (paths.etc, paths.logs, paths.run,
                       paths.path('rabbitmq')):
         os.makedirs(directory, mode=0o700, exist_ok=True)
-    for service in (database, rpc_backend, keystone, placement, glance,
-                    neutron, nova):
-        service.configure(cloud)
+    for lib in LIBS:
+        lib.configure(cloud)
     configs.write_private(paths.supervisor_conf,
                           services_mod.supervisord_conf(paths,
                                                         cloud.services))
@@ -228,7 +240,7 @@ def restart_nova(cloud):
     A source tree's edits become live; its patches are applied again.
     """
     nova.prepare(cloud)
-    names = services_mod.nova_services(cloud.services)
+    names = nova.service_names(cloud.services)
     progress.step('restarting %s for %s' % (', '.join(names),
                                             describe_nova(cloud)))
     cloud.processes.stop_many(names)
@@ -246,10 +258,10 @@ def down(cloud, purge=False):
         progress.step('killed what did not stop: %s'
                       % ', '.join(map(str, killed)))
     listening = {name: port for name, port in layout.PORTS.items()
-                 if processes.port_open(port)}
+                 if machine.port_open(port)}
     if listening:
         raise errors.CloudError('still listening after down: %s' % ', '.join(
-            '%s (%d)\n%s' % (name, port, processes.who_listens(port))
+            '%s (%d)\n%s' % (name, port, machine.who_listens(port))
             for name, port in listening.items()))
     if os.path.exists(cloud.paths.cloud_record):
         cloud.state.save_record(ready=False, processes={})

@@ -22,6 +22,8 @@ import xmlrpc.client
 
 from supervisor import xmlrpc as supervisor_xmlrpc
 
+from localcloud import machine
+
 
 # supervisord's states of a program with no process.
 STOPPED_STATES = ('STOPPED', 'EXITED', 'FATAL', 'UNKNOWN')
@@ -48,12 +50,7 @@ def pid_alive(pid):
         return False
     except PermissionError:
         return True
-    # A zombie has exited: it only waits for its parent to reap it.
-    try:
-        with open('/proc/%d/stat' % pid) as stat:
-            return stat.read().rsplit(')', 1)[1].split()[0] != 'Z'
-    except (OSError, IndexError):  # it went while being read
-        return False
+    return not machine.is_zombie(pid)
 
 
 class Supervisor:
@@ -192,18 +189,10 @@ class Supervisor:
         """
         mark = ('\0SUPERVISOR_SERVER_URL=unix://%s\0'
                 % self.paths.supervisor_socket).encode()
-        found = []
-        for entry in os.listdir('/proc'):
-            if not entry.isdigit() or int(entry) == os.getpid():
-                continue
-            try:
-                with open('/proc/%s/environ' % entry, 'rb') as environ:
-                    if mark in b'\0' + environ.read() and pid_alive(
-                            int(entry)):
-                        found.append(int(entry))
-            except OSError:
-                continue  # gone, or not ours to read
-        return sorted(found)
+        return sorted(
+            pid for pid in machine.pids() if pid != os.getpid()
+            and mark in b'\0' + (machine.read(pid, 'environ') or b'')
+            and pid_alive(pid))
 
 
 def _complete_tiers(tiers, info):

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 
-from localcloud import bench
 from localcloud import cloud as cloud_mod
 from localcloud import errors
 from localcloud import layout
@@ -32,6 +31,7 @@ from localcloud import provision
 from localcloud import stack
 from localcloud import state
 from localcloud import supervision
+from localcloud.tools import bench
 
 
 # The verbs that say which nova to run; the others act on the cloud as

@@ -26,11 +26,6 @@ import testtools
 
 from tests import base
 
-PARENT_FAMILY = 'devstack-tempest'
-PLUGIN_PROJECT = 'opendev.org/openstack/' + base.PLUGIN_NAME
-PLUGIN_URL = 'https://' + PLUGIN_PROJECT
-FAILING_DRIVER_KEY = ('DEFAULT', 'compute_driver')
-
 
 def collect_test_ids(package_dir, module_prefix, skip_dirs=()):
     """Test ids (module.Class.test_method) under a directory.
@@ -75,47 +70,6 @@ class ZuulJobsTest(testtools.TestCase):
     def group_vars(self, name):
         return base.effective(self.jobs, name, 'group-vars')
 
-    def test_jobs_exist(self):
-        for name in (base.BASE_JOB, base.MULTINODE_JOB,
-                     base.SINGLE_NODE_JOB):
-            self.assertIn(name, self.jobs)
-
-    def test_base_is_abstract_child_of_devstack_tempest(self):
-        job = self.jobs[base.BASE_JOB]
-        self.assertIs(True, job.get('abstract'))
-        self.assertEqual(PARENT_FAMILY, job.get('parent'))
-        self.assertIn(PLUGIN_PROJECT, job.get('required-projects', []))
-
-    def test_concrete_jobs_inherit_the_base(self):
-        for name in (base.MULTINODE_JOB, base.SINGLE_NODE_JOB):
-            job = self.jobs[name]
-            self.assertEqual(base.BASE_JOB, job.get('parent'), name)
-            self.assertFalse(job.get('abstract', False), name)
-
-    def test_base_runs_the_plugin_with_the_leak_check(self):
-        v = self.vars(base.BASE_JOB)
-        self.assertEqual([base.PLUGIN_NAME], v.get('tempest_plugins'))
-        self.assertEqual({base.PLUGIN_NAME: PLUGIN_URL},
-                         v.get('devstack_plugins'))
-        # run-tempest passes tempest_test_regex to "tox -e all" only.
-        self.assertEqual('all', v.get('tox_envlist'))
-        self.assertIs(True, v.get('run_tempest_dry_cleanup'))
-        self.assertIs(True, v.get('run_tempest_fail_if_leaked_resources'))
-        localrc = v.get('devstack_localrc', {})
-        self.assertEqual('fake', localrc.get('VIRT_DRIVER'))
-        self.assertIs(False, localrc.get('NOVA_ALLOW_MOVE_TO_SAME_HOST'))
-
-    def test_concurrency_is_set_and_explained(self):
-        concurrency = self.vars(base.BASE_JOB).get('tempest_concurrency')
-        self.assertIsInstance(concurrency, int)
-        self.assertGreaterEqual(concurrency, 1)
-        with open(base.ZUUL_FILE) as f:
-            lines = f.read().splitlines()
-        index = next(i for i, line in enumerate(lines)
-                     if line.strip().startswith('tempest_concurrency:'))
-        self.assertTrue(lines[index - 1].strip().startswith('#'),
-                        'tempest_concurrency needs a comment saying why')
-
     def test_regex_selects_the_scenario(self):
         regex = self.vars(base.BASE_JOB).get('tempest_test_regex')
         ids = base.plugin_test_ids()
@@ -137,8 +91,6 @@ class ZuulJobsTest(testtools.TestCase):
                          % regex)
 
     def test_multinode_subnode_runs_the_failing_driver(self):
-        job = self.jobs[base.MULTINODE_JOB]
-        self.assertEqual('openstack-two-node-noble', job.get('nodeset'))
         subnode = self.group_vars(base.MULTINODE_JOB).get('subnode', {})
         self.assertEqual('fake',
                          subnode.get('devstack_localrc', {})
@@ -167,8 +119,6 @@ class ZuulJobsTest(testtools.TestCase):
             self.assertTrue(localrc.get(name, '').endswith('}}1'), name)
 
     def test_single_node_has_two_computes_the_second_failing(self):
-        job = self.jobs[base.SINGLE_NODE_JOB]
-        self.assertEqual('openstack-single-node-noble', job.get('nodeset'))
         v = self.vars(base.SINGLE_NODE_JOB)
         localrc = v['devstack_localrc']
         self.assertEqual(2, localrc.get('NUMBER_FAKE_NOVA_COMPUTE'))
@@ -183,22 +133,12 @@ class ZuulJobsTest(testtools.TestCase):
     def group_vars_jobs(self):
         return [n for n, j in self.jobs.items() if j.get('group-vars')]
 
-    def test_single_node_overrides_min_compute_nodes(self):
-        test_config = (self.vars(base.SINGLE_NODE_JOB)['devstack_local_conf']
-                       .get('test-config', {}))
+    def test_single_node_tempest_counts_every_fake_compute(self):
+        v = self.vars(base.SINGLE_NODE_JOB)
+        test_config = v['devstack_local_conf'].get('test-config', {})
         compute = test_config.get('$TEMPEST_CONFIG', {}).get('compute', {})
-        self.assertEqual(2, compute.get('min_compute_nodes'))
-
-    def test_project_runs_lint_unit_and_devstack_jobs(self):
-        for pipeline in ('check', 'gate'):
-            names = [j if isinstance(j, str) else next(iter(j))
-                     for j in self.project[pipeline]['jobs']]
-            self.assertIn('openstack-tox-pep8', names, pipeline)
-            self.assertTrue(
-                [n for n in names if re.match(r'^openstack-tox-py3\d+$', n)],
-                '%s has no openstack-tox-py3xx job' % pipeline)
-            for job in (base.MULTINODE_JOB, base.SINGLE_NODE_JOB):
-                self.assertIn(job, names, pipeline)
+        self.assertEqual(v['devstack_localrc'].get('NUMBER_FAKE_NOVA_COMPUTE'),
+                         compute.get('min_compute_nodes'))
 
     def test_irrelevant_files_keep_what_the_jobs_run(self):
         patterns = [re.compile(p) for p in

@@ -10,8 +10,9 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The bootstrap of each service, one module per service as devstack's
-``lib/<service>``, each with the same verbs where they apply:
+"""Each service in one module, as devstack's ``lib/<service>``, with the
+same names where they apply: ``options`` (what its files say),
+``services`` (its processes, :class:`localcloud.services.Service`),
 ``configure`` (write its files), ``init`` (its database or keys, once per
 cloud), ``create_accounts`` and ``start``. :mod:`localcloud.stack`
 declares in which order ``up`` runs them.

@@ -23,17 +23,70 @@ from localcloud import configs
 from localcloud import dbcache
 from localcloud import layout
 from localcloud import progress
+from localcloud import services as services_mod
 
 # The packages whose syncs make the databases: the cache's key covers
 # them and all they require.
 SYNCING_PACKAGES = ('keystone', 'openstack-placement', 'glance', 'neutron',
                     'nova')
+# One per service; nova's three: its API's, cell0's and cell1's.
+DATABASES = ('keystone', 'placement', 'glance', 'neutron', 'nova_api',
+             'nova_cell0', 'nova')
 _CREATE = 'CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8;'
+
+
+def db_url(secrets, database):
+    return 'mysql+pymysql://openstack:%s@%s:%d/%s?charset=utf8' % (
+        secrets['database'], layout.LOOPBACK, layout.PORTS['mariadb'],
+        database)
+
+
+def options(paths):
+    return {
+        'mariadbd': {
+            'datadir': paths.path('mariadb', 'data'),
+            'socket': os.path.join(paths.run, 'mariadb.sock'),
+            'pid-file': os.path.join(paths.run, 'mariadb.pid'),
+            'port': str(layout.PORTS['mariadb']),
+            'bind-address': layout.LOOPBACK,
+            'user': 'root',
+            'skip-name-resolve': None,
+            'skip-log-bin': None,
+            'performance_schema': 'OFF',
+            'max_connections': '500',
+            'character-set-server': 'utf8mb4',
+            'collation-server': 'utf8mb4_general_ci',
+            # Small caches: these databases hold a few MiB.
+            'innodb_buffer_pool_size': '32M',
+            'innodb_log_buffer_size': '4M',
+            'key_buffer_size': '4M',
+            'aria_pagecache_buffer_size': '8M',
+            'query_cache_size': '0',
+            'thread_stack': '256K',
+            # A throwaway database: durability traded for start-up speed
+            # (the schema migrations are the bulk of ``up``).
+            'innodb_flush_log_at_trx_commit': '0',
+            'innodb_doublewrite': '0',
+            'innodb_flush_method': 'nosync',
+            # Every table in the shared tablespace: no file to make per
+            # table, so a sync or a restore of the database cache creates
+            # its hundreds of tables about twice as fast.
+            'innodb_file_per_table': 'OFF',
+            'log-error': paths.log('mariadb-server'),
+        },
+    }
+
+
+def services(paths):
+    return [services_mod.Service(
+        'mariadb', (layout.MARIADBD,
+                    '--defaults-file=' + os.path.join(paths.etc, 'my.cnf')),
+        port=layout.PORTS['mariadb'])]
 
 
 def configure(cloud):
     configs.write_ini(os.path.join(cloud.paths.etc, 'my.cnf'),
-                      configs.mariadb_conf(cloud.paths))
+                      options(cloud.paths))
 
 
 def install(cloud):
@@ -58,7 +111,7 @@ def create_databases(cloud):
     # The password goes through stdin, never a command line.
     sql = ["CREATE USER IF NOT EXISTS 'openstack'@'127.0.0.1' "
            "IDENTIFIED BY '%s';" % cloud.state.secrets['database']]
-    for db in configs.DATABASES:
+    for db in DATABASES:
         sql.append(_CREATE % db)
         sql.append("GRANT ALL ON %s.* TO 'openstack'@'127.0.0.1';" % db)
     cloud.once('databases', *_client(cloud, '/usr/bin/mariadb'),

@@ -16,14 +16,44 @@ import os
 
 from localcloud import configs
 from localcloud.lib import database
+from localcloud.lib import keystone
+from localcloud import services as services_mod
 
 
 def _conf(cloud):
     return os.path.join(cloud.paths.etc, 'glance', 'glance-api.conf')
 
 
+def options(paths, secrets):
+    glance = paths.path('glance')
+    return {
+        'DEFAULT': {
+            'use_stderr': 'true',
+            'enabled_backends': 'local:file',
+        },
+        'database': {'connection': database.db_url(secrets, 'glance')},
+        'glance_store': {'default_backend': 'local'},
+        'local': {'filesystem_store_datadir': os.path.join(glance, 'images')},
+        'os_glance_staging_store': {
+            'filesystem_store_datadir': os.path.join(glance, 'staging')},
+        'os_glance_tasks_store': {
+            'filesystem_store_datadir': os.path.join(glance, 'tasks')},
+        'keystone_authtoken': keystone.auth_options(secrets, 'glance'),
+        'paste_deploy': {
+            'flavor': 'keystone',
+            'config_file': os.path.join(paths.venv, 'etc', 'glance',
+                                        'glance-api-paste.ini')},
+        'oslo_concurrency': {'lock_path': os.path.join(glance, 'locks')},
+    }
+
+
+def services(paths):
+    return [services_mod.api(paths, 'glance', 'glance.wsgi.api',
+                             'OS_GLANCE_CONFIG_DIR', health_path='/')]
+
+
 def configure(cloud):
-    configs.write_ini(_conf(cloud), configs.glance_conf(
+    configs.write_ini(_conf(cloud), options(
         cloud.paths, cloud.state.secrets))
 
 

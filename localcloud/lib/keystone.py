@@ -19,6 +19,7 @@ from localcloud import configs
 from localcloud.lib import database
 from localcloud import progress
 from localcloud import provision
+from localcloud import services as services_mod
 
 # Its key repositories belong to the user that runs the cloud.
 OWNER = ('--keystone-user', 'root', '--keystone-group', 'root')
@@ -29,10 +30,46 @@ def _manage(cloud):
             os.path.join(cloud.paths.etc, 'keystone', 'keystone.conf'))
 
 
+def auth_options(secrets, user):
+    """keystonemiddleware's and keystoneauth's options for a service user."""
+    return {
+        'www_authenticate_uri': configs.url('keystone', '/v3'),
+        'auth_url': configs.url('keystone', '/v3'),
+        'auth_type': 'password',
+        'username': user,
+        'password': secrets[user],
+        'project_name': 'service',
+        'user_domain_name': 'Default',
+        'project_domain_name': 'Default',
+        'region_name': configs.REGION,
+    }
+
+
+def options(paths, secrets):
+    return {
+        'DEFAULT': {'use_stderr': 'true'},
+        'database': {'connection': database.db_url(secrets, 'keystone')},
+        'token': {'provider': 'fernet'},
+        'fernet_tokens': {
+            'key_repository': paths.path('keystone', 'fernet-keys')},
+        'credential': {
+            'key_repository': paths.path('keystone', 'credential-keys')},
+        # bcrypt's lowest cost: every user and token check is cheaper. A
+        # throwaway cloud on loopback, not a production setting.
+        'identity': {'password_hash_rounds': '4'},
+    }
+
+
+def services(paths):
+    return [services_mod.api(
+        paths, 'keystone', 'keystone.wsgi.api', 'OS_KEYSTONE_CONFIG_DIR',
+        health_path='/v3')]
+
+
 def configure(cloud):
     configs.write_ini(
         os.path.join(cloud.paths.etc, 'keystone', 'keystone.conf'),
-        configs.keystone_conf(cloud.paths, cloud.state.secrets))
+        options(cloud.paths, cloud.state.secrets))
 
 
 def init_database(cloud):

@@ -16,14 +16,31 @@ import os
 
 from localcloud import configs
 from localcloud.lib import database
+from localcloud.lib import keystone
+from localcloud import services as services_mod
 
 
 def _conf(cloud):
     return os.path.join(cloud.paths.etc, 'placement', 'placement.conf')
 
 
+def options(paths, secrets):
+    return {
+        'DEFAULT': {'use_stderr': 'true'},
+        'placement_database': {
+            'connection': database.db_url(secrets, 'placement')},
+        'api': {'auth_strategy': 'keystone'},
+        'keystone_authtoken': keystone.auth_options(secrets, 'placement'),
+    }
+
+
+def services(paths):
+    return [services_mod.api(paths, 'placement', 'placement.wsgi.api',
+                             'OS_PLACEMENT_CONFIG_DIR', health_path='/')]
+
+
 def configure(cloud):
-    configs.write_ini(_conf(cloud), configs.placement_conf(
+    configs.write_ini(_conf(cloud), options(
         cloud.paths, cloud.state.secrets))
 
 

@@ -23,9 +23,18 @@ import yaml
 
 from localcloud import configs
 from localcloud import layout
+from localcloud.lib import database
+from localcloud.lib import glance
+from localcloud.lib import keystone
+from localcloud.lib import neutron
+from localcloud.lib import nova
+from localcloud.lib import placement
+from localcloud.lib import rpc_backend
+from localcloud.lib import tempest
 from localcloud import overrides
 from localcloud import provision
 from localcloud import services
+from localcloud import stack
 from localcloud.tests import base
 
 URL = re.compile(r'\b([a-z][a-z0-9+]*)://[^\s,"]+')
@@ -35,8 +44,8 @@ FLAVOR_IDS = {'localcloud.tiny': 'flavor-tiny', 'localcloud.small': 'f-s'}
 
 
 def tempest_sections(paths, shape=base.SHAPE, options=base.TEMPEST_OPTIONS):
-    return configs.tempest_conf(paths, base.SECRETS, shape, options,
-                                FLAVOR_IDS, 'image-id')
+    return tempest.options(paths, base.SECRETS, shape, options,
+                           FLAVOR_IDS, 'image-id')
 
 
 class ConfigsTestCase(base.TestCase):
@@ -49,24 +58,24 @@ class ConfigsTestCase(base.TestCase):
         """{name: text} of every file the cloud writes from configs."""
         paths, secrets = self.paths, base.SECRETS
         ini = {
-            'my.cnf': configs.mariadb_conf(paths),
-            'keystone.conf': configs.keystone_conf(paths, secrets),
-            'placement.conf': configs.placement_conf(paths, secrets),
-            'glance-api.conf': configs.glance_conf(paths, secrets),
-            'neutron.conf': configs.neutron_conf(paths, secrets),
-            'ml2_conf.ini': configs.ml2_conf(),
-            'nova.conf': configs.nova_conf(paths, secrets),
+            'my.cnf': database.options(paths),
+            'keystone.conf': keystone.options(paths, secrets),
+            'placement.conf': placement.options(paths, secrets),
+            'glance-api.conf': glance.options(paths, secrets),
+            'neutron.conf': neutron.options(paths, secrets),
+            'ml2_conf.ini': neutron.ml2_options(),
+            'nova.conf': nova.options(paths, secrets),
             'tempest.conf': tempest_sections(paths),
         }
         for host, driver in base.COMPUTE_HOSTS:
-            ini[host + '.conf'] = configs.compute_conf(paths, host, driver,
+            ini[host + '.conf'] = nova.compute_options(paths, host, driver,
                                                        ())
         texts = {name: configs.render_ini(sections)
                  for name, sections in ini.items()}
-        texts['rabbitmq.conf'] = configs.rabbitmq_conf(secrets)
+        texts['rabbitmq.conf'] = rpc_backend.options(secrets)
         texts['clouds.yaml'] = configs.clouds_yaml(secrets)
         texts['supervisord.conf'] = services.supervisord_conf(
-            paths, services.build(paths, base.COMPUTE_HOSTS))
+            paths, stack.build_services(paths, base.COMPUTE_HOSTS))
         return texts
 
 
@@ -90,20 +99,20 @@ class LoopbackTest(ConfigsTestCase):
             self.assertLoopback(public_url, layout.PORTS[ports[name]])
 
     def test_db_and_transport_urls(self):
-        db = configs.db_url(base.SECRETS, 'nova')
+        db = database.db_url(base.SECRETS, 'nova')
         self.assertLoopback(db, layout.PORTS['mariadb'])
         self.assertTrue(db.startswith('mysql+pymysql://openstack:'))
         self.assertEqual('/nova', urllib.parse.urlsplit(db).path)
-        self.assertLoopback(configs.transport_url(base.SECRETS),
+        self.assertLoopback(rpc_backend.transport_url(base.SECRETS),
                             layout.PORTS['rabbitmq'])
 
     def test_mariadb_and_rabbitmq_listen_on_loopback(self):
-        mariadb = configs.mariadb_conf(self.paths)['mariadbd']
+        mariadb = database.options(self.paths)['mariadbd']
         self.assertEqual('127.0.0.1', mariadb['bind-address'])
         self.assertEqual(str(layout.PORTS['mariadb']), mariadb['port'])
         self.assertIn('listeners.tcp.1 = 127.0.0.1:%d'
                       % layout.PORTS['rabbitmq'],
-                      configs.rabbitmq_conf(base.SECRETS).splitlines())
+                      rpc_backend.options(base.SECRETS).splitlines())
 
     def test_every_url_in_every_file(self):
         checked = 0
@@ -118,17 +127,17 @@ class LoopbackTest(ConfigsTestCase):
 class NovaTest(ConfigsTestCase):
 
     def test_nova_conf_takes_only_global_overrides(self):
-        conf = configs.nova_conf(self.paths, base.SECRETS, [
+        conf = nova.options(self.paths, base.SECRETS, [
             overrides.NovaOverride('DEFAULT', 'debug', 'true'),
             overrides.NovaOverride('DEFAULT', 'debug', 'host', 'host1'),
             overrides.NovaOverride('DEFAULT', 'compute_driver', 'x',
                                    'host2')])
         self.assertEqual('true', conf['DEFAULT']['debug'])
         self.assertNotIn('compute_driver', conf['DEFAULT'])
-        self.assertEqual(configs.CONTROLLER_HOST, conf['DEFAULT']['host'])
+        self.assertEqual(nova.CONTROLLER_HOST, conf['DEFAULT']['host'])
 
     def test_compute_conf_own_host_driver_and_state(self):
-        confs = {host: configs.compute_conf(self.paths, host, driver, ())
+        confs = {host: nova.compute_options(self.paths, host, driver, ())
                  for host, driver in base.COMPUTE_HOSTS}
         for host, driver in base.COMPUTE_HOSTS:
             default = confs[host]['DEFAULT']
@@ -148,7 +157,7 @@ class NovaTest(ConfigsTestCase):
                 overrides.NovaOverride('DEFAULT', 'reserved_host_memory_mb',
                                        '9', 'host2')]
         for host, driver in base.COMPUTE_HOSTS:
-            default = configs.compute_conf(self.paths, host, driver,
+            default = nova.compute_options(self.paths, host, driver,
                                            ours)['DEFAULT']
             self.assertEqual('true', default['debug'])
             self.assertEqual({'host1': '7', 'host2': '9'}[host],
@@ -156,7 +165,7 @@ class NovaTest(ConfigsTestCase):
 
     def test_global_driver_override_beats_the_per_host_default(self):
         for host, driver in base.COMPUTE_HOSTS:
-            default = configs.compute_conf(self.paths, host, driver,
+            default = nova.compute_options(self.paths, host, driver,
                                            [GLOBAL_DRIVER])['DEFAULT']
             self.assertEqual('fake.SmallFakeDriver',
                              default['compute_driver'])

@@ -17,8 +17,8 @@ import subprocess
 
 import fixtures
 
-from localcloud import drills
 from localcloud.tests import base
+from localcloud.tools import drills
 
 TEST_ID = 'resize_tempest_plugin.scenario.test_resize_fail.T.test_x'
 TEMPEST_OUTPUT = '''

@@ -12,8 +12,8 @@
 
 """Where a test's seconds go, read from tempest's log, subunit and nova."""
 
-from localcloud import phases
 from localcloud.tests import base
+from localcloud.tools import phases
 
 SERVER = '5e1f9c3a-0d4b-4a8e-9f61-2b7c8d9e0f1a'
 CLASS = 'ResizeFailOnDestinationTest'

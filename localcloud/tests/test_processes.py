@@ -24,8 +24,11 @@ from unittest import mock
 import fixtures
 
 from localcloud import errors
+from localcloud.lib import nova
+from localcloud import machine
 from localcloud import processes
 from localcloud import services
+from localcloud import stack
 from localcloud import state
 from localcloud import supervision
 from localcloud.tests import base
@@ -89,8 +92,8 @@ class ProbeTest(base.TestCase):
 
     def test_port_open(self):
         port = self.serve()
-        self.assertTrue(processes.port_open(port))
-        self.assertFalse(processes.port_open(closed_port()))
+        self.assertTrue(machine.port_open(port))
+        self.assertFalse(machine.port_open(closed_port()))
 
 
 class TailTest(base.TestCase):
@@ -126,14 +129,14 @@ class ApiFailureTest(base.TestCase):
         exc = ConnectionError('Unable to establish connection to '
                               'http://127.0.0.1:25000/v3/auth/tokens:\n'
                               + 'x' * 300)
-        line = processes.api_failure(exc)
+        line = nova.api_failure(exc)
         self.assertTrue(line.startswith('ConnectionError: Unable to '))
         self.assertNotIn('\n', line)
         self.assertLessEqual(len(line), len('ConnectionError: ') + 100)
 
     def test_a_short_message_is_kept_whole(self):
         self.assertEqual('RuntimeError: down',
-                         processes.api_failure(RuntimeError('down')))
+                         nova.api_failure(RuntimeError('down')))
 
 
 class OrphanTest(base.TestCase):
@@ -146,7 +149,7 @@ class OrphanTest(base.TestCase):
         self.state = state.State(self.paths)
         # No supervisord runs: what it started is what kill_orphans is for.
         self.processes = processes.Processes(
-            self.paths, services.build(self.paths, base.COMPUTE_HOSTS),
+            self.paths, stack.build_services(self.paths, base.COMPUTE_HOSTS),
             supervision.Supervisor(self.paths), self.state, connection=None)
 
     def sleeper(self, **env):
@@ -155,13 +158,13 @@ class OrphanTest(base.TestCase):
         self.addCleanup(child.wait)
         self.addCleanup(lambda: child.poll() is None and child.kill())
         self.assertTrue(base.wait_for(
-            lambda: processes.cmdline(child.pid).startswith(SLEEP + '\0')),
+            lambda: machine.cmdline(child.pid).startswith(SLEEP + '\0')),
             'pid %d never became sleep 300' % child.pid)
         return child
 
     def remember(self, name, child):
         self.state.remember_process(name, child.pid,
-                                    processes.cmdline(child.pid))
+                                    machine.cmdline(child.pid))
 
     def test_recorded_ones_in_the_order_of_down_then_strays(self):
         children = {name: self.sleeper()
@@ -212,7 +215,7 @@ class WaitHealthyTest(base.TestCase):
         self.supervisor = base.FakeSupervisor([])
         self.supervisor.start_daemon()
         self.conn = mock.Mock()
-        self.services = services.build(self.paths, base.COMPUTE_HOSTS)
+        self.services = stack.build_services(self.paths, base.COMPUTE_HOSTS)
 
     def processes(self, *extra):
         return processes.Processes(
@@ -254,7 +257,7 @@ class WaitHealthyTest(base.TestCase):
                 (record('2025-12-01T18:59:59.000000'), None, True),
                 (record('2025-12-01T19:00:05.000000', 'down'), started,
                  False)):
-            self.assertEqual(healthy, processes.reports_since(seen, since),
+            self.assertEqual(healthy, nova.reports_since(seen, since),
                              (seen.updated_at, seen.state, since))
 
     def test_conductor_and_scheduler_through_nova_api(self):
@@ -308,7 +311,7 @@ class StartupRaceTest(base.TestCase):
     def start(self, exits, why=processes.STARTUP_RACE):
         supervisor = ExitingSupervisor(self.paths, exits, why)
         supervisor.start_daemon()
-        compute = services.build(self.paths, base.COMPUTE_HOSTS)[-1]
+        compute = stack.build_services(self.paths, base.COMPUTE_HOSTS)[-1]
         procs = processes.Processes(self.paths, [compute], supervisor,
                                     state.State(self.paths), mock.Mock())
         return supervisor, procs, compute.name

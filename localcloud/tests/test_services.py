@@ -24,6 +24,7 @@ from localcloud import configs
 from localcloud import layout
 from localcloud import nova_one_process
 from localcloud import services
+from localcloud import stack
 from localcloud.tests import base
 from localcloud import wsgi
 
@@ -44,7 +45,7 @@ class ServicesTestCase(base.TestCase):
     def setUp(self):
         super().setUp()
         self.paths = self.make_layout()
-        self.services = services.build(self.paths, base.COMPUTE_HOSTS)
+        self.services = stack.build_services(self.paths, base.COMPUTE_HOSTS)
         self.by_name = {s.name: s for s in self.services}
 
 

@@ -24,6 +24,7 @@ import fixtures
 from localcloud import cloud as cloud_mod
 from localcloud import errors
 from localcloud.lib import database
+from localcloud import machine
 from localcloud import nova_one_process
 from localcloud import nova_tree
 from localcloud import overrides
@@ -109,7 +110,7 @@ class StandIns(fixtures.Fixture):
 
     def _setUp(self):
         self.useFixture(fixtures.MockPatchObject(
-            processes, 'port_open', return_value=False))
+            machine, 'port_open', return_value=False))
         self.useFixture(fixtures.MockPatchObject(
             processes.Processes, 'health', self.health))
         self.useFixture(fixtures.MockPatchObject(
@@ -421,10 +422,10 @@ class DownTest(StackTestCase):
     def test_a_listener_left_on_a_port_of_the_cloud_is_an_error(self):
         stack.up(self.cloud)
         self.useFixture(fixtures.MockPatchObject(
-            processes, 'port_open',
+            machine, 'port_open',
             side_effect=lambda port: port == self.cloud.services[1].port))
         self.useFixture(fixtures.MockPatchObject(
-            processes, 'who_listens', return_value='epmd pid=99'))
+            machine, 'who_listens', return_value='epmd pid=99'))
         error = self.assertRaises(errors.CloudError, stack.down, self.cloud)
         self.assertIn('still listening after down: epmd (%d)\nepmd pid=99'
                       % self.cloud.services[1].port, str(error))

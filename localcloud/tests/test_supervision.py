@@ -22,6 +22,7 @@ import sys
 from localcloud import configs
 from localcloud import errors
 from localcloud import services
+from localcloud import stack
 from localcloud.tests import base
 
 try:
@@ -106,7 +107,7 @@ class SupervisordReadsConfTest(SupervisionTestCase):
                 for process in group.process_configs}
 
     def test_commands_environment_and_logs(self):
-        wanted = services.build(self.paths, base.COMPUTE_HOSTS) + [
+        wanted = stack.build_services(self.paths, base.COMPUTE_HOSTS) + [
             base.AWKWARD]
         self.write_conf(wanted)
         programs = self.read()
@@ -129,7 +130,7 @@ class SupervisordReadsConfTest(SupervisionTestCase):
                 os.path.join(self.paths.home, mark))
             error = self.assertRaises(
                 errors.CloudError, services.supervisord_conf, paths,
-                services.build(paths, base.COMPUTE_HOSTS))
+                stack.build_services(paths, base.COMPUTE_HOSTS))
             self.assertIn('--state-dir', str(error))
 
 

@@ -20,8 +20,8 @@ import types
 
 import fixtures
 
-from localcloud import bench
 from localcloud.tests import base
+from localcloud.tools import bench
 from localcloud import wsgi
 
 MODULE = 'localcloud_tests_fake_wsgi_api'

@@ -16,7 +16,7 @@ From one run: the install (warm: the check that finds the venv current;
 cold: a scratch venv), ``up`` from the installed venv and an empty state
 directory, each service's start, the bug 1825537 scenario alone beside
 nova's own in-process test of the same bug (with where the scenario's
-seconds go: :mod:`localcloud.phases`), the whole family of tests, and the
+seconds go: :mod:`localcloud.tools.phases`), the whole family of tests, and the
 memory of the cloud's processes. It brings up a cloud of its own in a
 scratch state directory and tears it down, so it needs the cloud's ports
 free.
@@ -30,15 +30,15 @@ import tempfile
 import time
 
 from localcloud import cloud as cloud_mod
-from localcloud import configs
 from localcloud import errors
 from localcloud import install
 from localcloud import layout
 from localcloud.lib import database
-from localcloud import phases
+from localcloud import machine
 from localcloud import processes
 from localcloud import progress
 from localcloud import stack
+from localcloud.tools import phases
 
 NOVA_TEST = 'nova.tests.functional.regressions.test_bug_1825537'
 # What nova's functional tests import beyond nova itself (pinned in
@@ -80,20 +80,7 @@ def process_memory(root_pid):
     RSS and PSS in MiB. RSS counts pages shared between a parent and its
     forked workers once in each; PSS divides them among their sharers.
     """
-    children = {}
-    for entry in os.listdir('/proc'):
-        if entry.isdigit():
-            try:
-                with open('/proc/%s/stat' % entry) as stat:
-                    ppid = int(stat.read().rsplit(')', 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    pids, todo = [], [root_pid]
-    while todo:
-        pid = todo.pop()
-        pids.append(pid)
-        todo.extend(children.get(pid, []))
+    pids = machine.descendants(root_pid)
     rss = pss = 0
     for pid in pids:
         rss += _kib(pid, 'status', 'VmRSS:')
@@ -102,13 +89,9 @@ def process_memory(root_pid):
 
 
 def _kib(pid, name, key):
-    try:
-        with open('/proc/%d/%s' % (pid, name)) as f:
-            for line in f:
-                if line.startswith(key):
-                    return int(line.split()[1])
-    except OSError:
-        pass
+    for line in (machine.read(pid, name) or b'').decode().splitlines():
+        if line.startswith(key):
+            return int(line.split()[1])
     return 0
 
 
@@ -175,7 +158,7 @@ def prepare_nova_test(paths):
 def run(cloud, args):
     paths = cloud.paths
     busy = [s.name for s in cloud.services if s.port
-            and processes.port_open(s.port)]
+            and machine.port_open(s.port)]
     if busy:
         raise errors.CloudError(
             'bench brings up a cloud of its own on the same ports, and %s '
@@ -204,7 +187,7 @@ def run(cloud, args):
     bench = cloud_mod.Cloud(layout.Layout(home=paths.home, state=state))
     try:
         cache = database.cache_of(paths.home)
-        warm = bool(cache and cache.valid(configs.DATABASES)[0])
+        warm = bool(cache and cache.valid(database.DATABASES)[0])
         figure('up from an empty state directory (database cache: %s)'
                % ('restored' if warm else 'none: the syncs ran'),
                timed(lambda: stack.up(bench))[0])

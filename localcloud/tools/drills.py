@@ -12,7 +12,7 @@
 
 """Fault drills and a soak against a live local cloud, driven from outside.
 
-    python3 -m localcloud.drills [--home H] [--state-dir S] NAME...
+    python3 -m localcloud.tools.drills [--home H] [--state-dir S] NAME...
 
 A drill brings the cloud up with the command line (``python3 -m localcloud
 up``), starts ``tempest run --regex resize_fail`` in its workspace, and
@@ -43,12 +43,12 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 from localcloud import layout
+from localcloud import machine
 
 # Where the scenario is, from the plugin's waiter lines in tempest.log.
 RESIZING = re.compile(r'Waiting for the resize of server \S+ to reach '
@@ -251,7 +251,7 @@ class Harness:
         remains = cloud_processes(self.paths) + [
             '%s answers on port %d' % (name, port)
             for name, port in sorted(layout.PORTS.items())
-            if port_answers(port)]
+            if machine.port_open(port)]
         self.check(not remains, 'after down, of the cloud: %s'
                    % ('; '.join(remains) or 'nothing runs, no port answers'))
 
@@ -287,44 +287,22 @@ def _tail(text, lines):
     return '\n'.join(text.splitlines()[-lines:])
 
 
-def _ancestors():
-    """This process and its parents (their command lines may name it)."""
-    pids, pid = set(), os.getpid()
-    while pid > 1 and pid not in pids:
-        pids.add(pid)
-        try:
-            with open('/proc/%d/stat' % pid) as stat:
-                pid = int(stat.read().rsplit(')', 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            break
-    return pids
-
-
 def cloud_processes(paths):
     """Processes whose command line or environment names the state dir."""
     marker = paths.state.encode()
-    mine = _ancestors()
+    mine = machine.ancestors()
     found = []
-    for entry in os.listdir('/proc'):
-        if not entry.isdigit() or int(entry) in mine:
+    for pid in machine.pids():
+        if pid in mine:
             continue
-        try:
-            with open('/proc/%s/cmdline' % entry, 'rb') as f:
-                cmdline = f.read()
-            with open('/proc/%s/environ' % entry, 'rb') as f:
-                environ = f.read()
-        except OSError:
-            continue
+        cmdline = machine.read(pid, 'cmdline')
+        environ = machine.read(pid, 'environ')
+        if cmdline is None or environ is None:
+            continue  # gone, or not ours to read
         if marker in cmdline or marker in environ:
-            found.append('pid %s %s' % (entry, cmdline.replace(
+            found.append('pid %d %s' % (pid, cmdline.replace(
                 b'\0', b' ').decode(errors='replace')[:80]))
     return found
-
-
-def port_answers(port):
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((layout.LOOPBACK, port)) == 0
 
 
 def run_drill(harness, name):
@@ -365,8 +343,8 @@ def run_drill(harness, name):
 
 def rss_mib(paths):
     """RSS of supervisord and every process below it, in MiB."""
-    from localcloud import bench
     from localcloud import supervision
+    from localcloud.tools import bench
     pid = supervision.read_pid(paths.supervisor_pidfile)
     return bench.process_memory(pid)[0] if pid else 0.0
 
@@ -431,7 +409,7 @@ def soak(harness, runs, concurrent):
 
 def build_parser():
     parser = argparse.ArgumentParser(
-        prog='python3 -m localcloud.drills',
+        prog='python3 -m localcloud.tools.drills',
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--home', default=None)
@@ -462,7 +440,7 @@ def main(argv=None):
         # The cloud's venv reads its APIs and its processes' memory (the
         # lazy imports of the cloud's modules below).
         os.execve(harness.paths.venv_python,
-                  [harness.paths.venv_python, '-m', 'localcloud.drills']
+                  [harness.paths.venv_python, '-m', 'localcloud.tools.drills']
                   + argv, dict(os.environ, PYTHONPATH=layout.REPO_ROOT))
     for name in args.names:
         if name == 'soak':
