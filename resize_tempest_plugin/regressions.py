@@ -99,3 +99,69 @@ def judge_confirm_while_source_down(scene, status_code):
             'migration in \'confirming\'.' % scene.source_host))
     return ('Confirming the resize while the source compute %s is down '
             'answered %s, expected 409.' % (scene.source_host, status_code))
+
+
+def judge_rebuild_migrations(scene, migrations):
+    """Bug 1750618: a rebuild on the same host recorded an evacuation.
+
+    :param migrations: the server's migrations, as evidence.migration_summary
+        gives them.
+    """
+    if not migrations:
+        return None
+    evacuations = [m for m in migrations
+                   if m.get('migration_type') == 'evacuation'
+                   and m.get('source_compute') == m.get('dest_compute')]
+    if evacuations:
+        return verdicts.this_is_bug(1750618, (
+            'the rebuild of the server on its own host %s recorded an '
+            'evacuation to that same host, left %r: the compute took the '
+            'rebuild for an evacuation and claimed the server\'s resources '
+            'on its host a second time. Migrations: %s'
+            % (scene.source_host, evacuations[-1].get('status'),
+               verdicts.as_text(migrations))))
+    return ('A rebuild on the server\'s own host recorded migrations; '
+            'expected none: %s' % verdicts.as_text(migrations))
+
+
+def judge_after_live_migration(scene, snapshot, resized_resources):
+    """Bug 1785339: a live migration after a reverted resize.
+
+    The server runs its old flavor again (the scene's new_resources, as
+    nothing changes in a live migration); before the fix the RequestSpec
+    kept the flavor of the reverted resize, and the live migration
+    claimed that one on the destination.
+    """
+    held = verdicts.by_provider(snapshot['server'])
+    if held == {scene.destination_rp: resized_resources}:
+        return verdicts.this_is_bug(1785339, (
+            'after the reverted resize, the live migration to %s claimed '
+            'the flavor of the resize (%s), not the server\'s own (%s): '
+            'the revert left the resize\'s flavor in the RequestSpec.'
+            % (scene.destination_host, verdicts.as_text(resized_resources),
+               verdicts.as_text(scene.new_resources))))
+    return verdicts.judge_moved(scene, snapshot, 'the live migration')
+
+
+def judge_multi_create_migration(scene, outcome, message):
+    """Bug 1718455: one server of a multi-create cannot be live-migrated.
+
+    Before the fix the scheduler asked for as many hosts as the original
+    request had servers, and found no valid host for a targeted move: the
+    API refuses the move (nova's conductor checks a named host within the
+    request) or its migration ends in ``error``.
+
+    :param outcome: the live migration's status, or the API's refusal
+        ('HTTP 400').
+    :param message: the server's fault or the API's error message.
+    """
+    if outcome in ('completed', None):
+        return None
+    if verdicts.NO_VALID_HOST in (message or '') or outcome == 'error':
+        return verdicts.this_is_bug(1718455, (
+            'the live migration to %s of one server of a multi-create '
+            '(min_count=2) failed (%s: %s): the scheduler asked for a host '
+            'for each server of the original request, for a move of one.'
+            % (scene.destination_host, outcome, message)))
+    return ('The live migration to %s ended %s, expected completed: %s'
+            % (scene.destination_host, outcome, message))

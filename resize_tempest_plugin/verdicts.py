@@ -297,14 +297,19 @@ def judge_after_revert(scene, snapshot):
                            {scene.source_rp: scene.old_resources}, {}))
 
 
-def judge_after_confirm(scene, snapshot):
-    """After the confirm: the server on the destination, the new flavor."""
+def judge_moved(scene, snapshot, after):
+    """The server holds its new flavor on the destination only."""
     return _judge(
-        'After the confirm, placement does not hold the new flavor for the '
-        'server on the destination %s only, with nothing left for the '
-        'migration.' % scene.destination_host,
+        'After %s, placement does not hold the new flavor for the server '
+        'on the destination %s only, with nothing left for the migration.'
+        % (after, scene.destination_host),
         placement_problems(scene, snapshot,
                            {scene.destination_rp: scene.new_resources}, {}))
+
+
+def judge_after_confirm(scene, snapshot):
+    """After the confirm: the server on the destination, the new flavor."""
+    return judge_moved(scene, snapshot, 'the confirm')
 
 
 def _not_failing_driver(scene, migration_status, server_status,

@@ -40,19 +40,24 @@ class CloudReads:
         except sdk_exc.NotFoundException:
             return None
 
-    def migration(self, scene):
-        """The server's latest migration of the scene's type, or None.
+    def migrations(self, server_id, move=None):
+        """The server's migrations (of type ``move``, if given), oldest first.
 
         Listed by admin: os-migrations gives the migration uuid (a
         placement consumer) from compute microversion 2.59.
         """
+        query = {'server_id': server_id}
+        if move:
+            query['migration_type'] = move
+        return sorted(self.admin_conn.compute.migrations(**query),
+                      key=_created)
+
+    def migration(self, scene):
+        """The server's latest migration of the scene's type, or None."""
         if not scene.move:
             return None  # a move that records no migration (a rebuild)
-        migrations = list(self.admin_conn.compute.migrations(
-            server_id=scene.server_id, migration_type=scene.move))
-        if not migrations:
-            return None
-        return max(migrations, key=_created)
+        migrations = self.migrations(scene.server_id, scene.move)
+        return migrations[-1] if migrations else None
 
     def snapshot(self, scene):
         """The four placement views the verdicts read (see verdicts)."""
