@@ -32,8 +32,7 @@ from localcloud import progress
 from localcloud import provision
 from localcloud import stack
 
-REVERT_BUG_1825537 = os.path.join(layout.REPO_ROOT, 'localcloud', 'patches',
-                                  'revert-bug-1825537.diff')
+PATCHES = os.path.join(layout.REPO_ROOT, 'localcloud', 'patches')
 MISSING_DRIVER = 'not running fake.FakeFinishMigrationFailDriver'
 # The broken clouds run the resize and the cold migration that fail in
 # finish_migration on the destination: the moves bug 1825537's fix covers.
@@ -45,7 +44,16 @@ ON_THE_FAILING_DESTINATION = (
 # Its test classes, each given a worker of its own: the tests mostly wait
 # on nova, so side by side they take the time of the longest.
 ON_THE_FAILING_DESTINATION_CLASSES = 2
-BUG_1825537 = 'This is nova bug 1825537'
+# The regression corpus: each bug, the tests that its revert must make
+# fail naming it, and their workers (None: tempest's default).
+CORPUS = (
+    ('1825537', ON_THE_FAILING_DESTINATION,
+     ON_THE_FAILING_DESTINATION_CLASSES),
+) + tuple(
+    (bug, r'resize_tempest_plugin\.scenario\.regressions\.test_bug_%s\.'
+     % bug, None)
+    for bug in ('1750623', '1679750', '1713783', '1855927', '1750618',
+                '1785339', '1718455'))
 # Before each line of a case's tempest output: its failures are the
 # proof's material, not failures of the run (.ci/run counts lines that
 # start with " - Failed:").
@@ -60,6 +68,7 @@ class Case:
     must_name: str = None       # None: must pass; else must fail naming it
     regex: str = None           # the tests; None: the shape's, all of them
     workers: int = None         # tempest's concurrency; None: its default
+    bug: str = None             # the nova bug whose revert this case runs
 
     @property
     def tempest_args(self):
@@ -71,8 +80,21 @@ class Case:
                 else 'fail naming "%s"' % self.must_name)
 
 
+def revert(bug):
+    """The patch that puts nova bug ``bug`` back into nova 34.0.0."""
+    return os.path.join(PATCHES, 'revert-bug-%s.diff' % bug)
+
+
+def bug_case(bug, regex, workers):
+    """With the bug's fix reverted, its tests fail, each naming it."""
+    return Case('nova with %s' % os.path.basename(revert(bug)),
+                nova_patches=(revert(bug),),
+                must_name='This is nova bug %s' % bug, regex=regex,
+                workers=workers, bug=bug)
+
+
 def cases(shape):
-    """The three cases, from the cloud's shape."""
+    """The cases, from the cloud's shape and the corpus."""
     destination = shape['destination_host']
     return (
         Case('as shipped'),
@@ -81,11 +103,40 @@ def cases(shape):
                         % (destination, shape['source_driver']),),
              must_name=MISSING_DRIVER, regex=ON_THE_FAILING_DESTINATION,
              workers=ON_THE_FAILING_DESTINATION_CLASSES),
-        Case('nova with %s' % os.path.basename(REVERT_BUG_1825537),
-             nova_patches=(REVERT_BUG_1825537,), must_name=BUG_1825537,
-             regex=ON_THE_FAILING_DESTINATION,
-             workers=ON_THE_FAILING_DESTINATION_CLASSES),
-    )
+    ) + tuple(bug_case(*entry) for entry in CORPUS)
+
+
+def by_bug(rows):
+    """One line per bug whose revert the proof ran, from its table rows."""
+    return ['bug %s: %s (%s, %.1f s)' % (
+        case.bug, 'caught by name' if matched else 'NOT CAUGHT', seen,
+        seconds) for case, seen, seconds, matched in rows if case.bug]
+
+
+def guarded(output):
+    """One line per bug of the corpus: how its tests did in ``output``.
+
+    For a run of the tests on one nova (``localcloud run``): a bug is
+    guarded when its tests ran and passed.
+    """
+    results = [(match.group(1), match.group(2))
+               for match in RESULT.finditer(output)]
+    lines = []
+    for bug, regex, _workers in CORPUS:
+        ran = [(test, result) for test, result in results
+               if re.search(regex, test)]
+        failed = [short(test) for test, result in ran if result == 'FAILED']
+        skipped = [test for test, result in ran if result == 'SKIPPED']
+        if not ran:
+            verdict = 'not run'
+        elif failed:
+            verdict = 'FAILED: %s' % ', '.join(failed)
+        elif len(skipped) == len(ran):
+            verdict = 'skipped'
+        else:
+            verdict = 'guarded (%d passed)' % (len(ran) - len(skipped))
+        lines.append('bug %s: %s' % (bug, verdict))
+    return lines
 
 
 # A test's result line in ``tempest run``'s output (subunit-trace).
@@ -189,16 +240,19 @@ def run(make_cloud, run_tempest, shape, before, tempest_args=(),
                 cloud, case.tempest_args + list(tempest_args), case.regex)
             matched, seen = judge(case, returncode, output,
                                   actions.leftovers(cloud))
-            rows.append((case.name, case.expected, seen,
-                         time.monotonic() - case_began, matched))
+            rows.append((case, seen, time.monotonic() - case_began,
+                         matched))
     finally:
         if brought_up_here:
             actions.down(before)
         else:
             progress.step('prove: back to the cloud as it was')
             actions.up(before)
-    print(table(rows))
-    matched = sum(row[4] for row in rows)
+    print(table([(case.name, case.expected, seen, seconds, matched)
+                 for case, seen, seconds, matched in rows]))
+    for line in by_bug(rows):
+        progress.step('prove: %s' % line)
+    matched = sum(row[3] for row in rows)
     progress.step('prove: %d of %d cases as expected in %.1fs'
                   % (matched, len(rows), time.monotonic() - began))
     return 0 if matched == len(rows) == len(cases(shape)) else 1

@@ -111,14 +111,24 @@ def flavors_and_image(conn):
 def leftovers(conn):
     """What tests left in the cloud: one sentence each, [] when clean.
 
-    Anything beyond what ``up`` makes counts: servers, flavors, custom
-    traits (in placement or on a provider), allocations, projects, users.
+    Anything beyond what ``up`` makes counts: servers, flavors, images,
+    custom traits (in placement or on a provider), allocations, projects,
+    users, and a compute service left disabled or forced down.
     """
     found = ['server %s (%s, %s)' % (s.name, s.id, s.status)
              for s in conn.compute.servers(all_projects=True)]
     found += ['flavor %s (%s)' % (f.name, f.id)
               for f in conn.compute.flavors(is_public=None)
               if f.name not in FLAVORS]
+    found += ['image %s (%s)' % (i.name, i.id) for i in conn.image.images()
+              if i.name != IMAGE_NAME]
+    for service in conn.compute.services(binary='nova-compute'):
+        changed = [state for state, left in (
+            ('disabled', service.status == 'disabled'),
+            ('forced down', service.is_forced_down)) if left]
+        if changed:
+            found.append('compute service on %s %s'
+                         % (service.host, ' and '.join(changed)))
     found += ['trait %s' % t.name
               for t in conn.placement.traits(name='startswith:CUSTOM_')]
     for rp in conn.placement.resource_providers():

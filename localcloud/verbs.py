@@ -88,9 +88,10 @@ def _run(cloud, args):
     # nova it ran, should this run ask for another.
     found = recorded_cloud(cloud.paths)
     brought_up_here = not found.is_up()
+    output = ''
     try:
         stack.up(cloud)
-        status, _output = run_tempest(cloud, args.tempest_args)
+        status, output = run_tempest(cloud, args.tempest_args)
         left = provision.leftovers(cloud.conn)
         if left:
             progress.step('error: the tests left %d things behind in the '
@@ -105,6 +106,9 @@ def _run(cloud, args):
                 stack.down(cloud)
             else:
                 stack.up(found)
+        # The last lines: each bug of the corpus, as the run saw it.
+        for line in proof.guarded(output):
+            progress.step(line)
 
 
 def run_tempest(cloud, extra, prefix='', regex=None):

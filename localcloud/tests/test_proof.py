@@ -20,7 +20,9 @@ from localcloud import proof
 from localcloud.tests import base
 from resize_tempest_plugin.tests import base as plugin_base
 
-SHIPPED, NO_FAILING_DRIVER, BUG = proof.cases(base.SHAPE)
+SHIPPED, NO_FAILING_DRIVER, BUG, *OTHER_BUGS = proof.cases(base.SHAPE)
+BUG_CASES = [BUG] + OTHER_BUGS
+BUG_1825537 = 'This is nova bug 1825537'
 
 
 def tempest_output(*tests):
@@ -39,7 +41,15 @@ def tempest_output(*tests):
 
 
 FAILS_ON_DRIVER = (1, tempest_output(('test_a', proof.MISSING_DRIVER)))
-FAILS_ON_BUG = (1, tempest_output(('test_a', proof.BUG_1825537)))
+
+
+def fails_naming(case):
+    return (1, tempest_output(('test_a', case.must_name)))
+
+
+# What tempest answers in each case when every case goes as expected.
+AS_EXPECTED = [(0, ''), FAILS_ON_DRIVER] + [fails_naming(case)
+                                            for case in BUG_CASES]
 
 
 class FakeCloud:
@@ -72,7 +82,15 @@ class ProofTest(base.TestCase):
             sorted(i.rsplit('.', 1)[1] for i in chosen))
         self.assertEqual(proof.ON_THE_FAILING_DESTINATION_CLASSES,
                          len({i.rsplit('.', 1)[0] for i in chosen}))
-        self.assertEqual(6, len(ids))
+        # Each bug's case runs its own tests, and every test of the corpus
+        # is some bug's.
+        for case in OTHER_BUGS:
+            mine = [i for i in ids if re.search(case.regex, i)]
+            self.assertEqual(['test_bug_%s' % case.bug],
+                             sorted({i.split('.')[3] for i in mine}),
+                             case.name)
+        corpus = [i for i in ids if '.regressions.' in i]
+        self.assertEqual(len(OTHER_BUGS), len(corpus))
         self.assertEqual(['--concurrency', '2'], BUG.tempest_args)
         self.assertEqual([], SHIPPED.tempest_args)
 
@@ -81,14 +99,17 @@ class ProofTest(base.TestCase):
         self.assertEqual(('%s:DEFAULT:compute_driver=%s' % (
             base.SHAPE['destination_host'], base.SHAPE['source_driver']),),
             NO_FAILING_DRIVER.nova_conf)
-        self.assertTrue(os.path.isfile(BUG.nova_patches[0]))
+        for case in BUG_CASES:
+            self.assertTrue(os.path.isfile(case.nova_patches[0]), case.name)
+            self.assertEqual('This is nova bug %s' % case.bug,
+                             case.must_name)
 
     def test_judge(self):
         driver = tempest_output(('test_a', proof.MISSING_DRIVER),
                                 ('test_b', None))
-        bug = tempest_output(('test_a', proof.BUG_1825537),
-                             ('test_c', proof.BUG_1825537))
-        mixed = tempest_output(('test_a', proof.BUG_1825537),
+        bug = tempest_output(('test_a', BUG_1825537),
+                             ('test_c', BUG_1825537))
+        mixed = tempest_output(('test_a', BUG_1825537),
                                ('test_c', 'Request timed out'))
         for case, rc, output, left, expected in (
                 (SHIPPED, 0, '', [], (True, 'passed')),
@@ -98,13 +119,13 @@ class ProofTest(base.TestCase):
                  (False, 'left 1 things behind: server x')),
                 (BUG, 0, '', [], (False, 'passed')),
                 (BUG, 1, bug, [],
-                 (True, '2 failed, each naming "%s"' % proof.BUG_1825537)),
+                 (True, '2 failed, each naming "%s"' % BUG_1825537)),
                 (BUG, 1, mixed, [],
                  (False, 'test_c failed without naming "%s"'
-                         % proof.BUG_1825537)),
+                         % BUG_1825537)),
                 (BUG, 1, driver, [],
                  (False, 'test_a failed without naming "%s"'
-                         % proof.BUG_1825537)),
+                         % BUG_1825537)),
                 (BUG, 1, 'ImportError', [],
                  (False, 'failed (exit 1) with no test failing')),
                 (NO_FAILING_DRIVER, 1, driver, [],
@@ -137,40 +158,63 @@ class ProofTest(base.TestCase):
         return rc, log, out.getvalue()
 
     def test_every_case_as_expected_passes_the_proof(self):
-        rc, log, out = self.run_proof([
-            (0, ''), FAILS_ON_DRIVER, FAILS_ON_BUG])
+        rc, log, out = self.run_proof(AS_EXPECTED)
         self.assertEqual(0, rc)
-        self.assertEqual([
-            ('up', (), ()), ('tempest',),
-            ('up', NO_FAILING_DRIVER.nova_conf, ()), ('tempest',),
-            ('up', (), BUG.nova_patches), ('tempest',),
-            ('up', (), ())], log)
-        self.assertIn('3 of 3 cases as expected', out)
+        self.assertEqual(
+            [('up', (), ()), ('tempest',),
+             ('up', NO_FAILING_DRIVER.nova_conf, ()), ('tempest',)]
+            + [step for case in BUG_CASES
+               for step in (('up', (), case.nova_patches), ('tempest',))]
+            + [('up', (), ())], log)
+        self.assertIn('%d of %d cases as expected' % (
+            len(AS_EXPECTED), len(AS_EXPECTED)), out)
         # The whole family as shipped; the broken clouds, the tests that
-        # reach the failing destination.
-        self.assertEqual([None, proof.ON_THE_FAILING_DESTINATION,
-                          proof.ON_THE_FAILING_DESTINATION], self.regexes)
-        self.assertEqual([[]] + [['--concurrency', '2']] * 2, self.args)
+        # reach the failing destination or their bug's.
+        self.assertEqual([None, proof.ON_THE_FAILING_DESTINATION]
+                         + [case.regex for case in BUG_CASES], self.regexes)
+        self.assertEqual([[]] + [['--concurrency', '2']] * 2
+                         + [[]] * len(OTHER_BUGS), self.args)
         self.assertNotIn('MISMATCH', out)
+        # The last lines: each bug, caught by name.
+        for case in BUG_CASES:
+            self.assertIn('prove: bug %s: caught by name' % case.bug, out)
 
     def test_a_case_that_passes_where_it_must_fail_fails_the_proof(self):
-        rc, _log, out = self.run_proof([
-            (0, ''), FAILS_ON_DRIVER, (0, '')])
+        rc, _log, out = self.run_proof(AS_EXPECTED[:-1] + [(0, '')])
         self.assertEqual(1, rc)
-        self.assertRegex(out, r'nova with revert-bug-1825537.diff\s+fail '
-                              r'naming "This is nova bug 1825537"\s+passed'
-                              r'\s+\d+\.\d\s+MISMATCH')
+        last = OTHER_BUGS[-1]
+        self.assertRegex(out, r'nova with revert-bug-%s.diff\s+fail '
+                              r'naming "This is nova bug %s"\s+passed'
+                              r'\s+\d+\.\d\s+MISMATCH' % (last.bug, last.bug))
+        self.assertIn('bug %s: NOT CAUGHT (passed' % last.bug, out)
 
     def test_a_cloud_brought_up_here_goes_down_at_the_end(self):
-        _rc, log, _out = self.run_proof([
-            (0, ''), FAILS_ON_DRIVER, FAILS_ON_BUG],
-            up=False)
+        _rc, log, _out = self.run_proof(AS_EXPECTED, up=False)
         self.assertEqual(('down', (), ()), log[-1])
-        self.assertNotIn(('up', (), ()), log[6:])
+        self.assertNotIn(('up', (), ()), log[1:])
 
     def test_leftovers_fail_a_case_that_went_as_expected(self):
-        rc, _log, out = self.run_proof([
-            (0, ''), FAILS_ON_DRIVER, FAILS_ON_BUG],
-            left=['flavor x'])
+        rc, _log, out = self.run_proof(AS_EXPECTED, left=['flavor x'])
         self.assertEqual(1, rc)
         self.assertIn('left 1 things behind: flavor x', out)
+
+
+class GuardedTest(base.TestCase):
+    """``localcloud run``'s last lines: each bug of the corpus."""
+
+    def test_each_bug_from_its_tests(self):
+        def result(module, test, outcome):
+            return ('{0} resize_tempest_plugin.scenario.%s.C.%s [1.0s] '
+                    '... %s' % (module, test, outcome))
+        output = '\n'.join([
+            result('test_resize_fail', 'test_x', 'ok'),
+            result('test_migrate_fail', 'test_y', 'FAILED'),
+            result('regressions.test_bug_1750623', 'test_z', 'ok'),
+            result('regressions.test_bug_1679750', 'test_w', 'SKIPPED'),
+        ])
+        lines = proof.guarded(output)
+        self.assertEqual(len(proof.CORPUS), len(lines))
+        self.assertIn('bug 1825537: FAILED: test_y', lines)
+        self.assertIn('bug 1750623: guarded (1 passed)', lines)
+        self.assertIn('bug 1679750: skipped', lines)
+        self.assertIn('bug 1718455: not run', lines)
