@@ -18,8 +18,7 @@ InvalidConfiguration with a sentence that says what was expected, what was
 seen and which option to fix.
 """
 
-import uuid
-
+from oslo_utils import uuidutils
 from tempest.lib import exceptions as lib_exc
 
 COMPUTE_BINARY = 'nova-compute'
@@ -64,13 +63,6 @@ def check_compute_hosts(services, hosts):
                describe_services(computes), option))
 
 
-def _is_uuid(value):
-    try:
-        return str(uuid.UUID(str(value))) == str(value).lower()
-    except ValueError:
-        return False
-
-
 def provider_for_host(hypervisors, host, option, placement):
     """The resource provider uuid of the compute node of ``host``.
 
@@ -97,7 +89,7 @@ def provider_for_host(hypervisors, host, option, placement):
                                        .get('host')) for h in hypervisors)
                or 'none', option))
     node = nodes[0]
-    if _is_uuid(node.id) and placement.provider_exists(node.id):
+    if uuidutils.is_uuid_like(node.id) and placement.provider_exists(node.id):
         return node.id
     providers = placement.providers_named(node.name)
     if len(providers) != 1:
