@@ -218,6 +218,12 @@ def explain_failure(patch, text, git_error, tree, base_description):
                        'format-patch in a checkout of it), or run without it.')
 
 
+def patched_files(patch):
+    """The paths that the unified diff in file ``patch`` changes."""
+    with open(patch) as f:
+        return set(re.findall(r'^\+\+\+ b/(\S+)', f.read(), re.M))
+
+
 def patch_base_blobs(text):
     """(path, pre-image blob id) of each file whose index line says it."""
     found = []

@@ -296,16 +296,68 @@ def create_cell1(cloud):
                  'cell1')
 
 
+# Where the parts of nova that a patch may change run: a patch that changes
+# only such files needs only those services restarted, since the others
+# never execute what it changes. Any other file restarts every service.
+COMPUTES = 'the computes'
+RUNS_IN = (
+    ('nova/api/openstack/', 'nova-api'),
+    ('nova/compute/api.py', 'nova-api'),
+    ('nova/conductor/manager.py', 'nova-conductor'),
+    ('nova/conductor/tasks/', 'nova-conductor'),
+    ('nova/scheduler/manager.py', 'nova-scheduler'),
+    ('nova/scheduler/host_manager.py', 'nova-scheduler'),
+    ('nova/scheduler/filters/', 'nova-scheduler'),
+    ('nova/compute/manager.py', COMPUTES),
+    ('nova/virt/', COMPUTES),
+)
+
+
+def _running(path, everything, computes):
+    """The services that run the code of nova's file ``path``."""
+    for prefix, where in RUNS_IN:
+        if path.startswith(prefix):
+            return computes if where == COMPUTES else [where]
+    return everything
+
+
+def _patched_services(before, now, everything, computes):
+    """The services that the change of patches from ``before`` runs.
+
+    None when more than the patches changed (another tree).
+    """
+    if before.get('source') != now['source']:
+        return None
+    old, new = list(before.get('patches') or []), now['patches']
+    if old == new:
+        return []
+    changed = set(old) ^ set(new)
+    if not changed:
+        return everything  # the same patches in another order
+    try:
+        files = set().union(*(nova_tree.patched_files(p) for p in changed))
+    except OSError:
+        return everything  # a patch gone since: its files are unknown
+    touched = set() if files else set(everything)
+    for path in files:
+        touched.update(_running(path, everything, computes))
+    return [name for name in everything if name in touched]
+
+
 def services_to_restart(cloud, record):
     """The nova services whose code or options differ from ``record``'s.
 
-    Every one for another nova or a global --nova-conf; one compute for its
-    own --nova-conf.
+    Every one for another nova tree or a global --nova-conf; for another
+    set of patches, those that run the files they change (RUNS_IN); one
+    compute for its own --nova-conf.
     """
     everything = service_names(cloud.services)
-    if record.get('nova') != cloud.nova_choice.as_record():
-        return everything
     hosts = [host for host, _driver in cloud.compute_hosts]
+    patched = _patched_services(record.get('nova') or {},
+                                cloud.nova_choice.as_record(), everything,
+                                [compute_service(host) for host in hosts])
+    if patched is None:
+        return everything
     before = [overrides_mod.parse_nova_override(text, hosts)
               for text in record.get('nova_conf', [])]
 
@@ -314,9 +366,10 @@ def services_to_restart(cloud, record):
 
     if for_host(before, None) != for_host(cloud.nova_overrides, None):
         return everything
-    return [compute_service(host) for host in hosts
-            if for_host(before, host) != for_host(cloud.nova_overrides,
-                                                  host)]
+    restart = set(patched) | {
+        compute_service(host) for host in hosts
+        if for_host(before, host) != for_host(cloud.nova_overrides, host)}
+    return [name for name in everything if name in restart]
 
 
 def discover_hosts(cloud):

@@ -304,6 +304,30 @@ class UpTest(StackTestCase):
         self.assertEqual({'source': None, 'patches': [patch]},
                          self.cloud.state.load_record()['nova'])
 
+    def write_patch(self, name, path):
+        patch = os.path.join(self.paths.home, name)
+        with open(patch, 'w') as f:
+            f.write('diff --git a/%s b/%s\n--- a/%s\n+++ b/%s\n'
+                    '@@ -1 +1 @@\n-a\n+b\n' % ((path,) * 4))
+        return patch
+
+    def test_a_patch_restarts_the_services_that_run_its_files(self):
+        stack.up(self.cloud)
+        self.useFixture(fixtures.MockPatchObject(nova_tree, 'prepare'))
+        api = self.write_patch('api.diff', 'nova/compute/api.py')
+        computes = self.write_patch('computes.diff',
+                                    'nova/compute/manager.py')
+        self.assertEqual(['nova-api'], self.up_again(patches=[api]))
+        # From one patch to another: what either changes.
+        self.assertEqual(sorted(('nova-api',) + COMPUTES),
+                         self.up_again(patches=[computes]))
+        # Back to the release: what the last patch changed.
+        self.assertEqual(sorted(COMPUTES), self.up_again())
+        # A file no service is known to keep to itself: every one.
+        objects = self.write_patch('objects.diff',
+                                   'nova/objects/request_spec.py')
+        self.assertEqual(sorted(NOVA), self.up_again(patches=[objects]))
+
     def test_a_patch_that_does_not_apply_changes_nothing(self):
         stack.up(self.cloud)
         with open(self.paths.cloud_record) as f:
