@@ -98,7 +98,8 @@ def _run(cloud, args):
                           'cloud:\n  %s' % (len(left), '\n  '.join(left)))
             return status or 1
         progress.step('nothing was left behind: no server, test flavor, '
-                      'custom trait, allocation, project or user')
+                      'image, custom trait, allocation, project, user or '
+                      'compute service disabled or forced down')
         return status
     finally:
         if not args.keep:

@@ -97,6 +97,14 @@ class Placement(object):
         return room_left(inventory.total, inventory.reserved,
                          inventory.allocation_ratio, used), inventory.max_unit
 
+    def delete_consumer_allocations(self, consumer):
+        """DELETE /allocations/{consumer}, if it holds any.
+
+        A repair, as ``nova-manage placement audit --delete`` makes it: for
+        the allocations a bug leaks, so that a test leaves nothing behind.
+        """
+        self._proxy.delete_allocation(consumer, ignore_missing=True)
+
     def provider_exists(self, provider):
         """True if GET /resource_providers/{rp} finds the provider."""
         try:

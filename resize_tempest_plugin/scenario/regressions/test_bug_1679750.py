@@ -40,7 +40,9 @@ class DeleteWhileComputeDownTest(disruptive.DisruptiveScenarioTest):
        the request, so it is gone when the call returns.
     5. Read placement once, at once: the server holds nothing, and the
        source provider holds nothing for it. Allocations still held there
-       with the flavor are bug 1679750.
+       with the flavor are bug 1679750; the cleanup deletes them (as
+       ``nova-manage placement audit --delete`` would), so that the test
+       leaves nothing behind either way.
 
     Its timing is safe: the forced-down compute still runs, and its
     update_available_resource (every update_resources_interval, 60 s by
@@ -70,7 +72,10 @@ class DeleteWhileComputeDownTest(disruptive.DisruptiveScenarioTest):
         # 3. The source's compute down.
         self.force_down(scene.source_host)
 
-        # 4. Delete: nova-api does it.
+        # 4. Delete: nova-api does it. What a nova with the bug leaks is
+        # deleted at cleanup, as nova-manage placement audit --delete would.
+        self.addCleanup(self.placement.delete_consumer_allocations,
+                        scene.server_id)
         self.conn.compute.delete_server(scene.server_id)
         self.waits.server_gone(scene.server_id)
 
