@@ -40,7 +40,7 @@ function configure_resize_fail_tempest {
     # [tempest] section gives values for: only their names are here.
     local options="compute.min_compute_nodes compute-feature-enabled.resize
         compute-feature-enabled.cold_migration compute.max_microversion
-        placement.max_microversion"
+        placement.max_microversion resize_fail.disruptive_tests"
     local option value
 
     if [[ ! -r $shape ]]; then

@@ -49,7 +49,8 @@ class ShapeFileTest(testtools.TestCase):
              ('compute', 'max_microversion'),
              ('compute-feature-enabled', 'resize'),
              ('compute-feature-enabled', 'cold_migration'),
-             ('placement', 'max_microversion')},
+             ('placement', 'max_microversion'),
+             ('resize_fail', 'disruptive_tests')},
             set(base.shape_tempest_options(self.shape)))
 
     def test_devstacks_iniget_reads_it_like_configparser(self):

@@ -211,8 +211,10 @@ class TempestTest(ConfigsTestCase):
     def test_resize_fail_hosts_come_from_the_shape(self):
         shape = dict(base.SHAPE, source_host='alpha', destination_host='beta')
         sections = tempest_sections(self.paths, shape=shape)
+        hosts = {key: sections['resize_fail'][key]
+                 for key in ('source_host', 'destination_host')}
         self.assertEqual({'source_host': 'alpha', 'destination_host': 'beta'},
-                         sections['resize_fail'])
+                         hosts)
 
     def test_dotted_options_land_in_their_sections(self):
         options = {key: value + '-changed'
