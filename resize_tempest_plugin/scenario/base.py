@@ -53,7 +53,6 @@ FEATURES = {
     'resize': 'resizes a server',
     'cold_migration': 'cold-migrates a server',
     'live_migration': 'live-migrates a server',
-    'evacuate': 'evacuates a server',
     'shelve': 'shelves and unshelves a server',
 }
 
