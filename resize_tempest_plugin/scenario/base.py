@@ -292,6 +292,19 @@ class ScenarioTest(test.BaseTestCase):
         scene = scene._replace(migration_id=migration.uuid)
         return scene, self.waits.server_status(scene, server_status)
 
+    def finish_move(self, scene, migration_status, host, why, after):
+        """Wait for the move to end ACTIVE on ``host``, its migration freed.
+
+        The migration's allocations must be given back within
+        waits.SETTLE_TIMEOUT.
+        :returns: the scene with its migration.
+        """
+        scene, server = self.wait_for_move(scene, migration_status, 'ACTIVE')
+        self.check_host(scene, server, host, why)
+        self.waits.allocations_released(scene, ('migration',), after,
+                                        timeout=waits.SETTLE_TIMEOUT)
+        return scene
+
     def wait_for_failure_on_destination(self, scene):
         """The move fails in finish_migration on the destination.
 

@@ -14,7 +14,6 @@ from tempest.common import utils
 from tempest.lib import decorators
 
 from resize_tempest_plugin.scenario import base
-from resize_tempest_plugin.scenario import waits
 from resize_tempest_plugin import verdicts
 
 
@@ -61,12 +60,9 @@ class ResizeRevertTest(ResizeToWorkingHostTest):
 
         # 4. Revert.
         self.conn.compute.revert_server_resize(scene.server_id)
-        scene, server = self.wait_for_move(scene, 'reverted', 'ACTIVE')
-        self.check_host(scene, server, scene.source_host,
-                        'a revert goes back to the source')
-        self.waits.allocations_released(scene, ('migration',),
-                                        'the revert',
-                                        timeout=waits.SETTLE_TIMEOUT)
+        scene = self.finish_move(scene, 'reverted', scene.source_host,
+                                 'a revert goes back to the source',
+                                 'the revert')
 
         # 5. Placement: the old flavor back on host2 only.
         self.check_placement(scene, verdicts.judge_after_revert)
@@ -97,12 +93,9 @@ class ResizeConfirmTest(ResizeToWorkingHostTest):
 
         # 4. Confirm.
         self.conn.compute.confirm_server_resize(scene.server_id)
-        scene, server = self.wait_for_move(scene, 'confirmed', 'ACTIVE')
-        self.check_host(scene, server, scene.destination_host,
-                        'a confirmed resize stays on the destination')
-        self.waits.allocations_released(scene, ('migration',),
-                                        'the confirm',
-                                        timeout=waits.SETTLE_TIMEOUT)
+        scene = self.finish_move(scene, 'confirmed', scene.destination_host,
+                                 'a confirmed resize stays on the '
+                                 'destination', 'the confirm')
 
         # 5. Placement: the new flavor on host1 only.
         self.check_placement(scene, verdicts.judge_after_confirm)

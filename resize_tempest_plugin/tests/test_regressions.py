@@ -12,15 +12,13 @@
 
 from resize_tempest_plugin import regressions
 from resize_tempest_plugin.tests import base
-from resize_tempest_plugin.tests.test_verdicts import consumer
 from resize_tempest_plugin.tests.test_verdicts import DST
 from resize_tempest_plugin.tests.test_verdicts import MIGRATION
 from resize_tempest_plugin.tests.test_verdicts import NEW
 from resize_tempest_plugin.tests.test_verdicts import OLD
-from resize_tempest_plugin.tests.test_verdicts import OTHER
-from resize_tempest_plugin.tests.test_verdicts import provider
 from resize_tempest_plugin.tests.test_verdicts import SCENE
 from resize_tempest_plugin.tests.test_verdicts import SERVER
+from resize_tempest_plugin.tests.test_verdicts import snapshot
 from resize_tempest_plugin.tests.test_verdicts import SRC
 
 IMAGE = '3c9e7a1d-5b2f-4e8a-9d6c-7f0b1a2c3d4e'
@@ -37,15 +35,6 @@ LIVE = SCENE._replace(
     source_host='host2', source_rp=DST,
     destination_host='host1', destination_rp=SRC,
     old_resources=OLD, new_resources=OLD, driver=None)
-
-
-def snapshot(server=None, migration=None, source=None, destination=None):
-    """A placement snapshot, with others' servers on both providers."""
-    source = dict(source or {}, **{OTHER: OLD})
-    destination = dict(destination or {}, **{OTHER: NEW})
-    return {'server': consumer(server or {}),
-            'migration': consumer(migration or {}),
-            'source': provider(source), 'destination': provider(destination)}
 
 
 def migration(status, migration_type, source='host1', dest='host1'):

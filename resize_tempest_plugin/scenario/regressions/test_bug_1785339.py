@@ -16,7 +16,6 @@ from tempest.lib import decorators
 
 from resize_tempest_plugin import regressions
 from resize_tempest_plugin.scenario import base
-from resize_tempest_plugin.scenario import waits
 from resize_tempest_plugin import verdicts
 
 
@@ -68,9 +67,9 @@ class LiveMigrateAfterRevertTest(base.ScenarioTest):
         self.conn.compute.resize_server(resize.server_id, new_flavor.id)
         resize, _ = self.wait_for_move(resize, 'finished', 'VERIFY_RESIZE')
         self.conn.compute.revert_server_resize(resize.server_id)
-        resize, _ = self.wait_for_move(resize, 'reverted', 'ACTIVE')
-        self.waits.allocations_released(resize, ('migration',), 'the revert',
-                                        timeout=waits.SETTLE_TIMEOUT)
+        resize = self.finish_move(resize, 'reverted', resize.source_host,
+                                  'a revert goes back to the source',
+                                  'the revert')
         self.check_placement(resize, verdicts.judge_after_revert)
 
         # 3. host1 takes either flavor.
@@ -82,12 +81,9 @@ class LiveMigrateAfterRevertTest(base.ScenarioTest):
         scene = scene._replace(server_id=resize.server_id)
         self.admin_conn.compute.live_migrate_server(
             scene.server_id, host=None, block_migration='auto')
-        scene, server = self.wait_for_move(scene, 'completed', 'ACTIVE')
-        self.check_host(scene, server, scene.destination_host,
-                        'only host1 has the flavors\' traits')
-        self.waits.allocations_released(scene, ('migration',),
-                                        'the live migration',
-                                        timeout=waits.SETTLE_TIMEOUT)
+        scene = self.finish_move(scene, 'completed', scene.destination_host,
+                                 'only host1 has the flavors\' traits',
+                                 'the live migration')
 
         # 5. Placement: the server's own flavor on host1.
         self.check_placement(

@@ -17,7 +17,6 @@ from tempest.lib import decorators
 
 from resize_tempest_plugin import regressions
 from resize_tempest_plugin.scenario import disruptive
-from resize_tempest_plugin.scenario import waits
 from resize_tempest_plugin import verdicts
 
 
@@ -75,11 +74,9 @@ class ConfirmWhileSourceDownTest(disruptive.DisruptiveScenarioTest):
         self.admin_conn.compute.update_service_forced_down(service,
                                                            forced=False)
         self.conn.compute.confirm_server_resize(scene.server_id)
-        scene, server = self.wait_for_move(scene, 'confirmed', 'ACTIVE')
-        self.check_host(scene, server, scene.destination_host,
-                        'a confirmed resize stays on the destination')
-        self.waits.allocations_released(scene, ('migration',), 'the confirm',
-                                        timeout=waits.SETTLE_TIMEOUT)
+        scene = self.finish_move(scene, 'confirmed', scene.destination_host,
+                                 'a confirmed resize stays on the '
+                                 'destination', 'the confirm')
         self.check_placement(scene, verdicts.judge_after_confirm)
 
         # 6. Delete; nothing may remain for either consumer.
