@@ -85,6 +85,11 @@ def build_parser():
                           'made it (without it, a cloud that was up is '
                           'brought back as it was, and one that was down '
                           'goes down)')
+    run.add_argument('--pre-provisioned-credentials', action='store_true',
+                     help='run with tempest-accounts.conf: the accounts in '
+                          'accounts.yaml (a member and an admin per worker) '
+                          'instead of users made per test class, as an '
+                          'operator runs tempest (doc/operator.rst)')
     run.add_argument('tempest_args', nargs=argparse.REMAINDER,
                      help='extra arguments for tempest run (after --)')
 

@@ -73,6 +73,12 @@ class Cloud:
         """The next call gets a new token, with the catalog as it is now."""
         self._conn = None
 
+    def leftovers(self):
+        """What tests left in the cloud (:func:`provision.leftovers`)."""
+        return provision.leftovers(
+            self.conn, [host for host, _driver in self.compute_hosts],
+            self.shape['canary_aggregate'], self.shape['canary_trait'])
+
     def is_up(self):
         return bool(self.supervisor.pid
                     and self.state.load_record().get('ready'))

@@ -25,6 +25,15 @@ PORTS = layout.PORTS
 REGION = 'RegionOne'
 # The service users keystone gets, one per service, as devstack makes them.
 SERVICE_USERS = ('nova', 'placement', 'glance', 'neutron')
+# tempest's pre-provisioned credentials, as an operator gives them: each
+# account a user in a project of its own, with one role. Two of each, for
+# tempest's two workers (each test class holds one of each while it runs).
+TEST_ACCOUNTS = (
+    ('resize-fail-member-1', 'member'),
+    ('resize-fail-member-2', 'member'),
+    ('resize-fail-admin-1', 'admin'),
+    ('resize-fail-admin-2', 'admin'),
+)
 
 
 def url(service, path=''):

@@ -255,9 +255,10 @@ def cloud_packages():
     """The cloud venv's packages, the plugin among them.
 
     The plugin is installed from the repository, so that tempest discovers
-    it.
+    it, with its report extra (resize-fail-report's JUnit XML and HTML).
     """
-    return list(layout.PYTHON_PACKAGES) + ['-e', layout.REPO_ROOT]
+    return list(layout.PYTHON_PACKAGES) + ['-e',
+                                           layout.REPO_ROOT + '[report]']
 
 
 def ensure_venv(paths, report):

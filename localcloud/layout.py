@@ -151,6 +151,21 @@ class Layout:
         return os.path.join(self.workspace, 'etc', 'tempest.conf')
 
     @property
+    def accounts_tempest_conf(self):
+        """tempest.conf with pre-provisioned credentials (accounts.yaml)."""
+        return os.path.join(self.workspace, 'etc', 'tempest-accounts.conf')
+
+    @property
+    def accounts_yaml(self):
+        return os.path.join(self.workspace, 'etc', 'accounts.yaml')
+
+    @property
+    def report_files(self):
+        """The last run's report: its subunit stream, JUnit XML and HTML."""
+        return tuple(self.path('tempest-report.' + suffix)
+                     for suffix in ('subunit', 'xml', 'html'))
+
+    @property
     def clouds_yaml(self):
         return self.path('clouds.yaml')
 

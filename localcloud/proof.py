@@ -26,10 +26,10 @@ import re
 import time
 
 from localcloud import layout
+from localcloud.lib import tempest as tempest_lib
 from localcloud import nova_tree
 from localcloud import overrides as overrides_mod
 from localcloud import progress
-from localcloud import provision
 from localcloud import stack
 
 PATCHES = os.path.join(layout.REPO_ROOT, 'localcloud', 'patches')
@@ -54,6 +54,10 @@ CORPUS = (
      % bug, None)
     for bug in ('1750623', '1679750', '1713783', '1855927', '1750618',
                 '1785339', '1718455'))
+# The isolation test's verdict on a scheduler that lets an ordinary
+# flavor reach the canaries (verdicts.NOT_ISOLATED).
+NOT_ISOLATED = 'The cloud does not isolate its canary'
+CANARY_TEST = r'resize_tempest_plugin\.scenario\.test_canary_isolation\.'
 # Before each line of a case's tempest output: its failures are the
 # proof's material, not failures of the run (.ci/run counts lines that
 # start with " - Failed:").
@@ -69,10 +73,12 @@ class Case:
     regex: str = None           # the tests; None: the shape's, all of them
     workers: int = None         # tempest's concurrency; None: its default
     bug: str = None             # the nova bug whose revert this case runs
+    pre_provisioned: bool = False  # accounts.yaml, not dynamic credentials
 
-    @property
-    def tempest_args(self):
-        return ['--concurrency', str(self.workers)] if self.workers else []
+    def tempest_args(self, paths):
+        return ((['--concurrency', str(self.workers)] if self.workers else [])
+                + (tempest_lib.pre_provisioned_args(paths)
+                   if self.pre_provisioned else []))
 
     @property
     def expected(self):
@@ -98,11 +104,17 @@ def cases(shape):
     destination = shape['destination_host']
     return (
         Case('as shipped'),
+        Case('pre-provisioned credentials (accounts.yaml)',
+             pre_provisioned=True),
         Case('%s on %s' % (destination, shape['source_driver']),
              nova_conf=('%s:DEFAULT:compute_driver=%s'
                         % (destination, shape['source_driver']),),
              must_name=MISSING_DRIVER, regex=ON_THE_FAILING_DESTINATION,
              workers=ON_THE_FAILING_DESTINATION_CLASSES),
+        Case('nova-scheduler without isolated aggregates',
+             nova_conf=('scheduler:enable_isolated_aggregate_filtering='
+                        'False',),
+             must_name=NOT_ISOLATED, regex=CANARY_TEST),
     ) + tuple(bug_case(*entry) for entry in CORPUS)
 
 
@@ -200,7 +212,7 @@ def table(rows):
 
 
 def _leftovers(cloud):
-    return provision.leftovers(cloud.conn)
+    return cloud.leftovers()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -237,7 +249,8 @@ def run(make_cloud, run_tempest, shape, before, tempest_args=(),
             actions.up(cloud)
             # The case's own arguments first: the caller's win.
             returncode, output = run_tempest(
-                cloud, case.tempest_args + list(tempest_args), case.regex)
+                cloud, case.tempest_args(cloud.paths) + list(tempest_args),
+                case.regex)
             matched, seen = judge(case, returncode, output,
                                   actions.leftovers(cloud))
             rows.append((case, seen, time.monotonic() - case_began,

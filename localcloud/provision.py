@@ -82,6 +82,24 @@ def identity(conn, secrets):
                     url=public_url, region_id=configs.REGION)
 
 
+def test_accounts(conn, secrets):
+    """Make the pre-provisioned accounts that accounts.yaml lists.
+
+    Each of configs.TEST_ACCOUNTS is a user with one role in a project of
+    the same name, as an operator would make them for tempest.
+    """
+    for name, role_name in configs.TEST_ACCOUNTS:
+        project = (conn.identity.find_project(name, domain_id='default')
+                   or conn.identity.create_project(name=name,
+                                                   domain_id='default'))
+        user = (conn.identity.find_user(name, domain_id='default')
+                or conn.identity.create_user(
+                    name=name, password=secrets[name], domain_id='default',
+                    default_project_id=project.id))
+        conn.identity.assign_project_role_to_user(
+            project, user, conn.identity.find_role(role_name))
+
+
 def _find_service(conn, service_type):
     for service in conn.identity.services(type=service_type):
         return service
@@ -108,12 +126,98 @@ def flavors_and_image(conn):
     return flavor_ids, image.id
 
 
-def leftovers(conn):
+def isolate_canaries(conn, hosts, aggregate_name, trait):
+    """Make ``hosts`` canaries that no other server can reach.
+
+    The steps are doc/operator.rst's, as an operator takes them: the
+    trait on each host's provider, the hosts in an aggregate whose
+    metadata is ``trait:<trait>=required`` (nova-api mirrors the aggregate
+    into placement as it adds each host), and the compute services
+    enabled only then: nova.conf's enable_new_services = false keeps a
+    new compute out of the scheduler's reach until it is isolated.
+    """
+    conn.placement.create_trait(trait)
+    for host in hosts:
+        _add_provider_trait(conn, host, trait)
+    aggregate = (conn.compute.find_aggregate(aggregate_name)
+                 or conn.compute.create_aggregate(name=aggregate_name))
+    metadata = {'trait:%s' % trait: 'required'}
+    if aggregate.metadata != metadata:
+        aggregate = conn.compute.set_aggregate_metadata(aggregate, metadata)
+    for host in hosts:
+        if host not in (aggregate.hosts or []):
+            aggregate = conn.compute.add_host_to_aggregate(aggregate, host)
+    for service in conn.compute.services(binary='nova-compute'):
+        if service.host in hosts and service.status == 'disabled':
+            conn.compute.enable_service(service)
+
+
+def _add_provider_trait(conn, host, trait, attempts=10):
+    """Add ``trait`` to the provider named ``host``, keeping the others.
+
+    The host's compute writes its provider's traits too: a write made
+    with a stale generation (409) is read again and retried.
+    """
+    from openstack import exceptions  # see the module's docstring
+    provider = conn.placement.find_resource_provider(host,
+                                                     ignore_missing=False)
+    for _attempt in range(attempts):
+        current = conn.placement.get_resource_provider_trait(provider)
+        if trait in current.traits:
+            return
+        try:
+            conn.placement.set_resource_provider_trait(
+                current, traits=sorted(set(current.traits) | {trait}),
+                resource_provider_generation=(
+                    current.resource_provider_generation))
+            return
+        except exceptions.ConflictException:
+            continue
+    raise RuntimeError(
+        'the traits of resource provider %s changed under each of %d '
+        'attempts to add %s' % (host, attempts, trait))
+
+
+# The migration statuses that nova-manage placement audit counts as ended
+# (nova/db/main/api.py, migration_get_in_progress_by_host_and_node).
+MIGRATION_ENDED = ('confirmed', 'reverted', 'error', 'failed', 'completed',
+                   'cancelled', 'done')
+ORPHANED = 'owned by nothing (nova-manage placement audit: orphaned)'
+# What to do about orphaned allocations, with nova's own tool.
+AUDIT_ADVICE = (
+    'nova-manage placement audit --verbose (in the venv, with the cloud\'s '
+    'nova.conf) lists the allocations that nothing owns; with --delete it '
+    'removes them. It checks who holds allocations, not how much: a '
+    'server holding another flavor than the one it shows passes it.')
+
+
+def allocation_owners(conn, host):
+    """{consumer id: its owner} on ``host``, as nova's audit sees them.
+
+    nova-manage placement audit counts an allocation on a compute's
+    provider as owned when its consumer is a server on that host or a
+    migration still in progress from or to it; the same is read here
+    through the compute API.
+    """
+    owners = {server.id: 'owned by server %s on %s' % (server.name, host)
+              for server in conn.compute.servers(all_projects=True,
+                                                 compute_host=host)}
+    owners.update(
+        (migration.id,
+         'owned by migration %s (%s)' % (migration.id, migration.status))
+        for migration in conn.compute.migrations(host=host)
+        if migration.status not in MIGRATION_ENDED)
+    return owners
+
+
+def leftovers(conn, canaries, canary_aggregate, canary_trait):
     """What tests left in the cloud: one sentence each, [] when clean.
 
     Anything beyond what ``up`` makes counts: servers, flavors, images,
-    custom traits (in placement or on a provider), allocations, projects,
-    users, and a compute service left disabled or forced down.
+    custom traits (in placement or on a provider) other than the canary's,
+    host aggregates other than the canaries' (whose hosts and metadata
+    must stay), allocations, projects, users, and a compute service left
+    disabled or forced down.
     """
     found = ['server %s (%s, %s)' % (s.name, s.id, s.status)
              for s in conn.compute.servers(all_projects=True)]
@@ -129,16 +233,32 @@ def leftovers(conn):
         if changed:
             found.append('compute service on %s %s'
                          % (service.host, ' and '.join(changed)))
+    for aggregate in conn.compute.aggregates():
+        if aggregate.name != canary_aggregate:
+            found.append('host aggregate %s (%s)' % (aggregate.name,
+                                                     aggregate.id))
+            continue
+        found += ['canary %s out of host aggregate %s' % (host,
+                                                          aggregate.name)
+                  for host in canaries if host not in aggregate.hosts]
+        if aggregate.metadata != {'trait:%s' % canary_trait: 'required'}:
+            found.append('host aggregate %s with metadata %s'
+                         % (aggregate.name, aggregate.metadata))
     found += ['trait %s' % t.name
-              for t in conn.placement.traits(name='startswith:CUSTOM_')]
+              for t in conn.placement.traits(name='startswith:CUSTOM_')
+              if t.name != canary_trait]
     for rp in conn.placement.resource_providers():
-        found += ['allocation of %s on %s' % (a.consumer_id, rp.name)
-                  for a in conn.placement.resource_provider_allocations(rp)]
+        allocations = list(conn.placement.resource_provider_allocations(rp))
+        owners = allocation_owners(conn, rp.name) if allocations else {}
+        found += ['allocation of %s on %s, %s' % (
+            a.consumer_id, rp.name, owners.get(a.consumer_id, ORPHANED))
+            for a in allocations]
         found += ['trait %s on %s' % (t, rp.name) for t in
                   conn.placement.get_resource_provider_trait(rp).traits
-                  if t.startswith('CUSTOM_')]
+                  if t.startswith('CUSTOM_') and t != canary_trait]
+    accounts = tuple(name for name, _role in configs.TEST_ACCOUNTS)
     found += ['project %s' % p.name for p in conn.identity.projects()
-              if p.name not in (ADMIN, 'service')]
+              if p.name not in (ADMIN, 'service') + accounts]
     found += ['user %s' % u.name for u in conn.identity.users()
-              if u.name not in (ADMIN,) + configs.SERVICE_USERS]
+              if u.name not in (ADMIN,) + configs.SERVICE_USERS + accounts]
     return found

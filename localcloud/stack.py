@@ -123,6 +123,9 @@ def up_plan(cloud):
         Step('workspace', (tempest.write_workspace,),
              after=('glance', 'nova-api')),
         Step('discover-hosts', (nova.discover_hosts,), after=computes),
+        # An aggregate takes only mapped hosts.
+        Step('canaries', (nova.isolate_canaries,),
+             after=('discover-hosts',)),
     )
 
 

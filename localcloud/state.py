@@ -21,7 +21,8 @@ import threading
 
 from localcloud import configs
 
-SECRET_NAMES = ('database', 'rabbitmq', 'admin') + configs.SERVICE_USERS
+SECRET_NAMES = (('database', 'rabbitmq', 'admin') + configs.SERVICE_USERS
+                + tuple(name for name, _role in configs.TEST_ACCOUNTS))
 
 
 class State:
@@ -38,8 +39,12 @@ class State:
                 with open(self.paths.secrets) as f:
                     self._secrets = json.load(f)
             except FileNotFoundError:
-                self._secrets = {name: secrets_mod.token_urlsafe(24)
-                                 for name in SECRET_NAMES}
+                self._secrets = {}
+            # A state made before a name was added gets it now.
+            missing = [n for n in SECRET_NAMES if n not in self._secrets]
+            if missing:
+                self._secrets.update(
+                    (name, secrets_mod.token_urlsafe(24)) for name in missing)
                 configs.write_private(self.paths.secrets,
                                       json.dumps(self._secrets))
         return self._secrets

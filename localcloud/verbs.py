@@ -22,6 +22,7 @@ import time
 from localcloud import cloud as cloud_mod
 from localcloud import errors
 from localcloud import layout
+from localcloud.lib import tempest as tempest_lib
 from localcloud import nova_tree
 from localcloud import overrides as overrides_mod
 from localcloud import processes
@@ -91,15 +92,21 @@ def _run(cloud, args):
     output = ''
     try:
         stack.up(cloud)
-        status, output = run_tempest(cloud, args.tempest_args)
-        left = provision.leftovers(cloud.conn)
+        extra = (tempest_lib.pre_provisioned_args(cloud.paths)
+                 if args.pre_provisioned_credentials else [])
+        status, output = run_tempest(cloud, extra + args.tempest_args)
+        report(cloud)
+        left = cloud.leftovers()
         if left:
             progress.step('error: the tests left %d things behind in the '
                           'cloud:\n  %s' % (len(left), '\n  '.join(left)))
+            if any(provision.ORPHANED in line for line in left):
+                progress.step(provision.AUDIT_ADVICE)
             return status or 1
         progress.step('nothing was left behind: no server, test flavor, '
-                      'image, custom trait, allocation, project, user or '
-                      'compute service disabled or forced down')
+                      'image, custom trait, allocation, project, user, '
+                      'host aggregate or compute service disabled or forced '
+                      'down, and the canaries still isolated')
         return status
     finally:
         if not args.keep:
@@ -135,6 +142,30 @@ def run_tempest(cloud, extra, prefix='', regex=None):
     progress.step('tempest run exited %d after %.1fs'
                   % (proc.returncode, time.monotonic() - began))
     return proc.returncode, ''.join(output)
+
+
+def report(cloud):
+    """The plugin's report by bug of the last tempest run, with its files.
+
+    ``stestr last --subunit`` in the workspace gives the run's stream;
+    the plugin's resize-fail-report prints the table and makes the JUnit
+    XML and the HTML from it. A report that cannot be made is said, and
+    does not change the run's status.
+    """
+    stream, junit_xml, html = cloud.paths.report_files
+    with open(stream, 'wb') as out:
+        last = subprocess.run([cloud.paths.bin('stestr'), 'last',
+                               '--subunit'], cwd=cloud.paths.workspace,
+                              stdout=out, stderr=subprocess.PIPE, text=True)
+    if last.returncode:
+        progress.step('no report: stestr last --subunit in %s exited %d: %s'
+                      % (cloud.paths.workspace, last.returncode,
+                         last.stderr.strip()))
+        return
+    progress.step('the report by bug (resize-fail-report %s):' % stream)
+    subprocess.run([cloud.paths.bin('resize-fail-report'), stream,
+                    '--junit-xml', junit_xml, '--html', html])
+    sys.stdout.flush()
 
 
 def _restart(cloud, args):

@@ -87,6 +87,19 @@ ResizeFailGroup = [
                     'VirtualInterfaceCreateException that the failing '
                     'driver raises. Change it only if your nova words that '
                     'message differently.'),
+    cfg.StrOpt('canary_trait',
+               help='A custom trait that isolates the test computes (the '
+                    'canaries) from every other server on a shared cloud: '
+                    'nova-scheduler has [scheduler] '
+                    'enable_isolated_aggregate_filtering = True, the '
+                    'canaries are in a host aggregate whose metadata is '
+                    'trait:<this trait>=required, and their resource '
+                    'providers have the trait. When it is set, every flavor '
+                    'the tests create requires it too, and '
+                    'test_canary_isolation checks that a server of a flavor '
+                    'that does not require it cannot reach the canaries. '
+                    'Unset (the default): the flavors are as they were and '
+                    'that test skips. doc/operator.rst gives the recipe.'),
     cfg.BoolOpt('disruptive_tests',
                 default=False,
                 help='Run the regression tests that change the cloud for '

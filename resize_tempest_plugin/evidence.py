@@ -135,6 +135,12 @@ def server_summary(server):
     return summary
 
 
+def aggregate_summary(aggregate):
+    """A host aggregate: its hosts and metadata, and its placement uuid."""
+    return {'name': aggregate.name, 'uuid': aggregate.uuid,
+            'hosts': aggregate.hosts, 'metadata': aggregate.metadata}
+
+
 def migration_summary(migration):
     """The fields of a migration record (os-migrations)."""
     if migration is None:

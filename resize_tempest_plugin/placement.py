@@ -113,6 +113,16 @@ class Placement(object):
             return False
         return True
 
+    def provider_aggregates(self, provider):
+        """The uuids of the aggregates placement puts the provider in."""
+        return sorted(self._proxy.get_resource_provider_aggregates(
+            provider).aggregates)
+
+    def provider_traits(self, provider):
+        """The provider's traits, sorted."""
+        return sorted(self._proxy.get_resource_provider_trait(
+            provider).traits)
+
     def providers_named(self, name):
         """The uuids of the providers whose name is exactly ``name``."""
         return [provider.id

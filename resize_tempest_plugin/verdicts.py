@@ -187,9 +187,11 @@ def judge_after_failure(scene, snapshot):
             'with its old flavor, and nothing on the destination, while '
             'nova points the server at %s. With the fix, the new flavor '
             'stays allocated on the destination and the source allocations '
-            'held by the migration are deleted.'
+            'held by the migration are deleted. nova-manage placement audit '
+            '--verbose lists the allocations on %s as orphaned, as the '
+            'server is no longer there.'
             % (BUG, scene.destination_host, scene.source_host,
-               scene.destination_host))
+               scene.destination_host, scene.source_host))
     else:
         headline = ('Placement after the failed %s does not match what nova '
                     'with the fix for %s leaves.' % (scene.move, BUG))
@@ -374,12 +376,59 @@ def leftovers(scene, snapshot, roles=('server', 'migration')):
     return {where: allocs for where, allocs in left.items() if allocs}
 
 
+#: How to look at and repair allocations that nothing owns, with nova's
+#: own tool (nova/cmd/manage.py PlacementCommands.audit): an allocation on
+#: a provider is orphaned when its consumer is neither a server on that
+#: provider's host nor a migration in progress on it.
+AUDIT_ADVICE = (
+    'Allocations that no server on the provider\'s host and no migration '
+    'in progress on it own are what "nova-manage placement audit '
+    '--verbose --resource_provider <provider uuid>" lists as orphaned; '
+    'the same command with --delete removes them.')
+
+
 def judge_released(scene, snapshot, roles, after):
     """Nothing is left for the consumers in ``roles`` (after ``after``)."""
     left = leftovers(scene, snapshot, roles)
     if not left:
         return None
     return ('After %s, allocations remain (expected none for the %s):\n  %s'
+            '\n%s'
             % (after, ' or the '.join(roles),
                '\n  '.join('%s: %s' % (where, as_text(allocs))
-                           for where, allocs in sorted(left.items()))))
+                           for where, allocs in sorted(left.items())),
+               AUDIT_ADVICE))
+
+
+#: What the scheduler records when no host may take a server.
+NO_VALID_HOST = 'No valid host was found'
+#: The first words of the isolation test's verdict when the canary took
+#: a server it should never see (prove matches them).
+NOT_ISOLATED = 'The cloud does not isolate its canary'
+
+
+def judge_canary_refused(canary, trait, server_status, server_host,
+                         fault_message):
+    """A server whose flavor lacks ``trait``, asked for on ``canary``.
+
+    Expected: nova-scheduler refuses it (ERROR, no host, NoValidHost).
+    """
+    if (server_status == 'ERROR' and not server_host
+            and NO_VALID_HOST in (fault_message or '')):
+        return None
+    if server_host:
+        return (
+            '%s: %s took a server whose flavor does not require %s '
+            '(status %s), expected the scheduler to refuse it with '
+            'NoValidHost. Check that nova-scheduler runs with [scheduler] '
+            'enable_isolated_aggregate_filtering = True, that %s is in a '
+            'host aggregate whose metadata is trait:%s=required, mirrored '
+            'in placement (nova-manage placement sync_aggregates), and '
+            'that no image the servers use requires the trait '
+            '(doc/operator.rst).'
+            % (NOT_ISOLATED, server_host, trait, server_status, canary,
+               trait))
+    return ('The server asked for on the canary %s is %s with the fault '
+            '%r, expected ERROR with %r: the boot failed for another '
+            'reason than the isolation.'
+            % (canary, server_status, fault_message, NO_VALID_HOST))

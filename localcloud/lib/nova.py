@@ -28,6 +28,7 @@ from localcloud.lib import rpc_backend
 from localcloud import nova_one_process
 from localcloud import nova_tree
 from localcloud import overrides as overrides_mod
+from localcloud import provision
 from localcloud import services as services_mod
 
 # Started once nova's databases, RabbitMQ and the service users exist.
@@ -56,6 +57,9 @@ def options(paths, secrets, nova_overrides=()):
             # a fake compute has nothing to finish, and restarts (prove,
             # restart) wait for its stop.
             'graceful_shutdown_timeout': '1',
+            # Read by the conductor, which writes the service records: a
+            # new compute stays disabled until it is a canary (isolate).
+            'enable_new_services': 'false',
         },
         'api': {'auth_strategy': 'keystone'},
         'wsgi': {'api_paste_config': os.path.join(paths.venv, 'etc', 'nova',
@@ -72,7 +76,9 @@ def options(paths, secrets, nova_overrides=()):
         'glance': {'region_name': configs.REGION},
         # One worker each keeps the cloud lean, and a single process.
         'conductor': {'workers': '1'},
-        'scheduler': {'workers': '1'},
+        'scheduler': {'workers': '1',
+                      # The canaries' aggregate: trait:...=required.
+                      'enable_isolated_aggregate_filtering': 'true'},
         'oslo_concurrency': {'lock_path': os.path.join(nova, 'locks')},
         'oslo_messaging_notifications': {'driver': 'noop'},
         'vnc': {'enabled': 'false'},
@@ -370,6 +376,13 @@ def services_to_restart(cloud, record):
         compute_service(host) for host in hosts
         if for_host(before, host) != for_host(cloud.nova_overrides, host)}
     return [name for name in everything if name in restart]
+
+
+def isolate_canaries(cloud):
+    """Make both computes canaries, then enable them (see provision)."""
+    provision.isolate_canaries(
+        cloud.conn, [host for host, _driver in cloud.compute_hosts],
+        cloud.shape['canary_aggregate'], cloud.shape['canary_trait'])
 
 
 def discover_hosts(cloud):

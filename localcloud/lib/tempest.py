@@ -66,6 +66,7 @@ def options(paths, secrets, shape, tempest_options, flavor_ids, image_id):
         'resize_fail': {
             'source_host': shape['source_host'],
             'destination_host': shape['destination_host'],
+            'canary_trait': shape['canary_trait'],
         },
     }
     for dotted, value in tempest_options.items():
@@ -83,6 +84,47 @@ def write_workspace(cloud):
         cloud.manage(paths.bin('tempest'), 'init', '--name', 'localcloud',
                      '--workspace-path',
                      paths.path('tempest-workspaces.yaml'), paths.workspace)
-    configs.write_ini(paths.tempest_conf, options(
-        paths, cloud.state.secrets, cloud.shape, cloud.tempest_options,
-        flavor_ids, image_id))
+    sections = options(paths, cloud.state.secrets, cloud.shape,
+                       cloud.tempest_options, flavor_ids, image_id)
+    configs.write_ini(paths.tempest_conf, sections)
+    if not cloud.state.is_done('test-accounts'):
+        provision.test_accounts(cloud.conn, cloud.state.secrets)
+        cloud.state.mark_done('test-accounts')
+    configs.write_private(paths.accounts_yaml,
+                          accounts_yaml(cloud.state.secrets))
+    configs.write_ini(paths.accounts_tempest_conf,
+                      pre_provisioned(sections, paths.accounts_yaml))
+
+
+def accounts_yaml(secrets):
+    """tempest's accounts file: each account's user, project and role.
+
+    An admin account is marked as tempest's format has it (``types``); a
+    member's role is listed.
+    """
+    lines = ['# tempest pre-provisioned credentials (made by localcloud)']
+    for name, role in configs.TEST_ACCOUNTS:
+        lines += ['- username: %s' % name,
+                  '  project_name: %s' % name,
+                  '  password: %s' % secrets[name]]
+        lines += (['  types:', '  - admin'] if role == 'admin'
+                  else ['  roles:', '  - %s' % role])
+    return '\n'.join(lines) + '\n'
+
+
+def pre_provisioned_args(paths):
+    """``tempest run``'s arguments for the pre-provisioned credentials."""
+    return ['--config-file', paths.accounts_tempest_conf]
+
+
+def pre_provisioned(sections, accounts_file):
+    """``sections`` with tempest's own accounts, as an operator runs it.
+
+    No admin in [auth]: tempest finds it in the accounts file, as the
+    tests do.
+    """
+    auth = {key: value for key, value in sections['auth'].items()
+            if not key.startswith('admin_')}
+    auth.update(use_dynamic_credentials='false',
+                test_accounts_file=accounts_file)
+    return dict(sections, auth=auth)

@@ -35,7 +35,9 @@ COMPUTE_HOSTS = ((SHAPE['source_host'], SHAPE['source_driver']),
                  (SHAPE['destination_host'], SHAPE['destination_driver']))
 
 # One distinct, recognizable value per secret the cloud generates.
-SECRET_NAMES = ('database', 'rabbitmq', 'admin') + configs.SERVICE_USERS
+ACCOUNTS = tuple(name for name, _role in configs.TEST_ACCOUNTS)
+SECRET_NAMES = (('database', 'rabbitmq', 'admin') + configs.SERVICE_USERS
+                + ACCOUNTS)
 SECRETS = {name: 'secret-of-%s-Xq7' % name for name in SECRET_NAMES}
 
 # Parts supervisord's shlex split must give back as they are.

@@ -66,6 +66,8 @@ class ConfigsTestCase(base.TestCase):
             'ml2_conf.ini': neutron.ml2_options(),
             'nova.conf': nova.options(paths, secrets),
             'tempest.conf': tempest_sections(paths),
+            'tempest-accounts.conf': tempest.pre_provisioned(
+                tempest_sections(paths), paths.accounts_yaml),
         }
         for host, driver in base.COMPUTE_HOSTS:
             ini[host + '.conf'] = nova.compute_options(paths, host, driver,
@@ -74,6 +76,7 @@ class ConfigsTestCase(base.TestCase):
                  for name, sections in ini.items()}
         texts['rabbitmq.conf'] = rpc_backend.options(secrets)
         texts['clouds.yaml'] = configs.clouds_yaml(secrets)
+        texts['accounts.yaml'] = tempest.accounts_yaml(secrets)
         texts['supervisord.conf'] = services.supervisord_conf(
             paths, stack.build_services(paths, base.COMPUTE_HOSTS))
         return texts
@@ -239,6 +242,41 @@ class TempestTest(ConfigsTestCase):
         for options in sections.values():
             self.assertNotIn('test_regex', options)
 
+    def test_the_canary_trait_comes_from_the_shape(self):
+        sections = tempest_sections(self.paths)
+        self.assertEqual(base.SHAPE['canary_trait'],
+                         sections['resize_fail']['canary_trait'])
+
+    def test_accounts_yaml_in_tempests_format(self):
+        accounts = yaml.safe_load(tempest.accounts_yaml(base.SECRETS))
+        self.assertEqual(len(configs.TEST_ACCOUNTS), len(accounts))
+        for account, (name, role) in zip(accounts, configs.TEST_ACCOUNTS):
+            self.assertEqual(name, account['username'])
+            self.assertEqual(name, account['project_name'])
+            self.assertEqual(base.SECRETS[name], account['password'])
+            # tempest's preprov_creds: an admin by type, a member by role.
+            self.assertEqual({'types': ['admin']} if role == 'admin'
+                             else {'roles': [role]},
+                             {key: account[key] for key in account
+                              if key in ('types', 'roles')})
+        roles = [role for _name, role in configs.TEST_ACCOUNTS]
+        # One member and one admin for each of tempest's two workers.
+        self.assertEqual(2, roles.count('admin'))
+        self.assertEqual(2, roles.count('member'))
+
+    def test_pre_provisioned_conf_has_no_admin_of_its_own(self):
+        sections = tempest_sections(self.paths)
+        accounts = tempest.pre_provisioned(sections, self.paths.accounts_yaml)
+        self.assertEqual('false', accounts['auth']['use_dynamic_credentials'])
+        self.assertEqual(self.paths.accounts_yaml,
+                         accounts['auth']['test_accounts_file'])
+        self.assertEqual([], [key for key in accounts['auth']
+                              if key.startswith('admin_')])
+        self.assertIn('admin_password', sections['auth'])
+        self.assertEqual(sections['resize_fail'], accounts['resize_fail'])
+        self.assertEqual(['--config-file', self.paths.accounts_tempest_conf],
+                         tempest.pre_provisioned_args(self.paths))
+
     def test_flavors_are_provisioned_and_alt_is_bigger(self):
         compute = tempest_sections(self.paths)['compute']
         by_id = {v: k for k, v in FLAVOR_IDS.items()}
@@ -264,6 +302,9 @@ class SecretsTest(ConfigsTestCase):
         'host1.conf': set(),
         'host2.conf': set(),
         'tempest.conf': {'admin'},
+        # tempest finds its admin in the accounts file, as an operator's.
+        'tempest-accounts.conf': set(),
+        'accounts.yaml': set(base.ACCOUNTS),
         'rabbitmq.conf': {'rabbitmq'},
         'clouds.yaml': {'admin'},
         'supervisord.conf': set(),

@@ -173,7 +173,7 @@ class EnsureVenvTest(base.TestCase):
         self.assertEqual(sys.executable, make[make.index('--python') + 1])
         self.assertEqual(['/u/uv', 'pip', 'install'], fill[:3])
         self.assertIn('--compile-bytecode', fill)
-        self.assertEqual(['-e', layout.REPO_ROOT], fill[-2:])
+        self.assertEqual(['-e', layout.REPO_ROOT + '[report]'], fill[-2:])
         self.assertEqual(self.paths.venv_python,
                          fill[fill.index('--python') + 1])
 

@@ -14,13 +14,15 @@
 
 import os
 import re
+import types
 
 from localcloud import nova_tree
 from localcloud import proof
 from localcloud.tests import base
 from resize_tempest_plugin.tests import base as plugin_base
 
-SHIPPED, NO_FAILING_DRIVER, BUG, *OTHER_BUGS = proof.cases(base.SHAPE)
+(SHIPPED, PRE_PROVISIONED, NO_FAILING_DRIVER, NOT_ISOLATED, BUG,
+ *OTHER_BUGS) = proof.cases(base.SHAPE)
 BUG_CASES = [BUG] + OTHER_BUGS
 BUG_1825537 = 'This is nova bug 1825537'
 
@@ -48,8 +50,9 @@ def fails_naming(case):
 
 
 # What tempest answers in each case when every case goes as expected.
-AS_EXPECTED = [(0, ''), FAILS_ON_DRIVER] + [fails_naming(case)
-                                            for case in BUG_CASES]
+AS_EXPECTED = ([(0, ''), (0, ''), FAILS_ON_DRIVER, fails_naming(NOT_ISOLATED)]
+               + [fails_naming(case) for case in BUG_CASES])
+ACCOUNTS_CONF = '/state/workspace/etc/tempest-accounts.conf'
 
 
 class FakeCloud:
@@ -57,6 +60,7 @@ class FakeCloud:
 
     def __init__(self, log, overrides, choice, up=True):
         self.log, self.overrides, self.choice = log, overrides, choice
+        self.paths = types.SimpleNamespace(accounts_tempest_conf=ACCOUNTS_CONF)
         self.up_before = up
 
     def is_up(self):
@@ -91,8 +95,14 @@ class ProofTest(base.TestCase):
                              case.name)
         corpus = [i for i in ids if '.regressions.' in i]
         self.assertEqual(len(OTHER_BUGS), len(corpus))
-        self.assertEqual(['--concurrency', '2'], BUG.tempest_args)
-        self.assertEqual([], SHIPPED.tempest_args)
+        paths = FakeCloud([], (), None).paths
+        self.assertEqual(['--concurrency', '2'], BUG.tempest_args(paths))
+        self.assertEqual([], SHIPPED.tempest_args(paths))
+        self.assertEqual(['--config-file', ACCOUNTS_CONF],
+                         PRE_PROVISIONED.tempest_args(paths))
+        self.assertEqual(proof.CANARY_TEST, NOT_ISOLATED.regex)
+        self.assertEqual(1, len([i for i in ids
+                                 if re.search(NOT_ISOLATED.regex, i)]))
 
     def test_the_cases_come_from_the_shape(self):
         self.assertEqual((), SHIPPED.nova_conf + SHIPPED.nova_patches)
@@ -161,8 +171,9 @@ class ProofTest(base.TestCase):
         rc, log, out = self.run_proof(AS_EXPECTED)
         self.assertEqual(0, rc)
         self.assertEqual(
-            [('up', (), ()), ('tempest',),
-             ('up', NO_FAILING_DRIVER.nova_conf, ()), ('tempest',)]
+            [('up', (), ()), ('tempest',), ('up', (), ()), ('tempest',),
+             ('up', NO_FAILING_DRIVER.nova_conf, ()), ('tempest',),
+             ('up', NOT_ISOLATED.nova_conf, ()), ('tempest',)]
             + [step for case in BUG_CASES
                for step in (('up', (), case.nova_patches), ('tempest',))]
             + [('up', (), ())], log)
@@ -170,9 +181,11 @@ class ProofTest(base.TestCase):
             len(AS_EXPECTED), len(AS_EXPECTED)), out)
         # The whole family as shipped; the broken clouds, the tests that
         # reach the failing destination or their bug's.
-        self.assertEqual([None, proof.ON_THE_FAILING_DESTINATION]
+        self.assertEqual([None, None, proof.ON_THE_FAILING_DESTINATION,
+                          proof.CANARY_TEST]
                          + [case.regex for case in BUG_CASES], self.regexes)
-        self.assertEqual([[]] + [['--concurrency', '2']] * 2
+        self.assertEqual([[], ['--config-file', ACCOUNTS_CONF],
+                          ['--concurrency', '2'], [], ['--concurrency', '2']]
                          + [[]] * len(OTHER_BUGS), self.args)
         self.assertNotIn('MISMATCH', out)
         # The last lines: each bug, caught by name.
@@ -191,7 +204,8 @@ class ProofTest(base.TestCase):
     def test_a_cloud_brought_up_here_goes_down_at_the_end(self):
         _rc, log, _out = self.run_proof(AS_EXPECTED, up=False)
         self.assertEqual(('down', (), ()), log[-1])
-        self.assertNotIn(('up', (), ()), log[1:])
+        # As shipped, then with pre-provisioned credentials; not back up.
+        self.assertEqual(2, log.count(('up', (), ())))
 
     def test_leftovers_fail_a_case_that_went_as_expected(self):
         rc, _log, out = self.run_proof(AS_EXPECTED, left=['flavor x'])

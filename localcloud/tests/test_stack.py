@@ -73,7 +73,9 @@ NEEDS = (
                     'manage nova-manage db sync',
                     'manage nova-manage cell_v2 create_cell')]
     + [('start ' + name, 'manage nova-manage cell_v2 discover_hosts')
-       for name in COMPUTES])
+       for name in COMPUTES]
+    + [('manage nova-manage cell_v2 discover_hosts', 'canaries'),
+       ('identity', 'canaries')])
 
 
 class EventLog(list):
@@ -119,6 +121,10 @@ class StandIns(fixtures.Fixture):
             provision, 'identity', self.identity))
         self.useFixture(fixtures.MockPatchObject(
             provision, 'flavors_and_image', self.flavors_and_image))
+        self.useFixture(fixtures.MockPatchObject(
+            provision, 'test_accounts', self.test_accounts))
+        self.useFixture(fixtures.MockPatchObject(
+            provision, 'isolate_canaries', self.isolate_canaries))
         # No MariaDB here: every sync runs (test_dbcache covers the cache).
         self.useFixture(fixtures.MockPatchObject(
             database, 'cache_of', return_value=None))
@@ -142,6 +148,12 @@ class StandIns(fixtures.Fixture):
 
     def identity(self, conn, secrets):
         self.act('identity')
+
+    def test_accounts(self, conn, secrets):
+        self.act('test accounts')
+
+    def isolate_canaries(self, conn, hosts, aggregate_name, trait):
+        self.act('canaries')
 
     def flavors_and_image(self, conn):
         self.act('workspace')

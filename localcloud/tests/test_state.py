@@ -12,6 +12,9 @@
 
 """What a cloud keeps in its state directory."""
 
+import json
+
+from localcloud import configs
 from localcloud import state as state_mod
 from localcloud.tests import base
 
@@ -28,6 +31,15 @@ class StateTest(base.TestCase):
         secrets = self.state.secrets
         self.assertEqual(set(state_mod.SECRET_NAMES), set(secrets))
         self.assertEqual(len(secrets), len(set(secrets.values())))
+        self.assertEqual(0o600, base.mode(self.paths.secrets))
+        self.assertEqual(secrets, state_mod.State(self.paths).secrets)
+
+    def test_a_state_made_before_a_name_was_added_gets_it(self):
+        older = {name: 'kept-%s' % name for name in state_mod.SECRET_NAMES[:3]}
+        configs.write_private(self.paths.secrets, json.dumps(older))
+        secrets = self.state.secrets
+        self.assertEqual(set(state_mod.SECRET_NAMES), set(secrets))
+        self.assertEqual(older, {name: secrets[name] for name in older})
         self.assertEqual(0o600, base.mode(self.paths.secrets))
         self.assertEqual(secrets, state_mod.State(self.paths).secrets)
 

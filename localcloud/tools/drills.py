@@ -232,9 +232,8 @@ class Harness:
     def leftovers(self):
         """What the tests left in the cloud, read through its APIs."""
         from localcloud import cloud
-        from localcloud import provision
         try:
-            return provision.leftovers(cloud.Cloud(self.paths).conn)
+            return cloud.Cloud(self.paths).leftovers()
         except Exception as exc:  # noqa: any API failure is reported
             return ['(could not list them: %s)' % ' '.join(str(exc).split())]
 

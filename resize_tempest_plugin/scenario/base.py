@@ -26,6 +26,7 @@ the scheduler can only choose that provider's host, whatever its settings
 
 from oslo_log import log as logging
 from oslo_utils import uuidutils
+from tempest.common import credentials_factory
 from tempest import config
 from tempest.lib.common import api_version_utils
 from tempest.lib.common.utils import data_utils
@@ -47,6 +48,14 @@ LOG = logging.getLogger(__name__)
 # allocation tells which flavor it was made for.
 OLD_FLAVOR = {'vcpus': 1, 'ram': 128, 'disk': 1}
 NEW_FLAVOR = {'vcpus': 2, 'ram': 192, 'disk': 2}
+
+NO_ADMIN = (
+    'No admin credentials: the tests need an admin account for what the '
+    'API keeps to admin (compute hosts, migrations, private flavors, '
+    'placement). With pre-provisioned credentials, add an account with '
+    '"types: [admin]" to [auth] test_accounts_file; with dynamic ones, set '
+    '[auth] admin_username, admin_password and admin_project_name '
+    '(doc/operator.rst).')
 
 # What each tempest feature flag lets a test do, for its skip message.
 FEATURES = {
@@ -79,6 +88,11 @@ class ScenarioTest(test.BaseTestCase):
 
     @classmethod
     def skip_checks(cls):
+        # Before tempest's own check, whose message does not say where an
+        # admin comes from under pre-provisioned credentials.
+        if not credentials_factory.is_admin_available(
+                CONF.identity.auth_version):
+            raise cls.skipException(NO_ADMIN)
         super().skip_checks()
         for feature in cls.features:
             if not getattr(CONF.compute_feature_enabled, feature):
@@ -214,18 +228,29 @@ class ScenarioTest(test.BaseTestCase):
         self.set_trait(to_provider, trait)
         self.placement.remove_provider_trait(from_provider, trait)
 
-    def create_flavor(self, label, sizes, trait):
-        """A private flavor for the primary project, requiring ``trait``."""
+    def create_flavor(self, label, sizes, trait=None, canary=True,
+                      access=True):
+        """A private flavor requiring ``trait`` and the canary trait.
+
+        ``canary``: require [resize_fail] canary_trait, when it is set.
+        ``access``: granted to the primary project.
+        """
         compute = self.admin_conn.compute
         flavor = compute.create_flavor(
             name=data_utils.rand_name(prefix=CONF.resource_name_prefix,
                                       name='resize-fail-%s' % label),
             is_public=False, **sizes)
         self.addCleanup(compute.delete_flavor, flavor, ignore_missing=True)
-        compute.create_flavor_extra_specs(
-            flavor, {'trait:%s' % trait: 'required'})
-        compute.flavor_add_tenant_access(
-            flavor, self.os_primary.credentials.project_id)
+        required = [t for t in (
+            trait, canary and CONF.resize_fail.canary_trait) if t]
+        if required:
+            compute.create_flavor_extra_specs(
+                flavor, {'trait:%s' % t: 'required' for t in required})
+        if access:
+            # The project the token is scoped to: pre-provisioned
+            # credentials may name the project without its id.
+            compute.flavor_add_tenant_access(
+                flavor, self.conn.current_project_id)
         return flavor
 
     def pin_resize(self, scene):

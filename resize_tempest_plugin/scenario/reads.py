@@ -115,6 +115,24 @@ class CloudReads:
                         consumers)}))
         return evidence.render(evidence.gather(probes))
 
+    def isolation_evidence(self, providers):
+        """What isolates the canaries: nova's aggregates, placement's view.
+
+        :param providers: the canaries' resource provider uuids.
+        """
+        probes = [('host aggregates (compute API)',
+                   lambda: [evidence.aggregate_summary(aggregate)
+                            for aggregate in
+                            self.admin_conn.compute.aggregates()])]
+        for rp in providers:
+            probes.append((
+                'resource provider %s: aggregates and traits in placement'
+                % rp,
+                lambda rp=rp: {
+                    'aggregates': self.placement.provider_aggregates(rp),
+                    'traits': self.placement.provider_traits(rp)}))
+        return evidence.render(evidence.gather(probes))
+
     def _with_migration(self, scene):
         """The scene with its migration, which a failed wait may not know."""
         if scene.migration_id or not scene.server_id:

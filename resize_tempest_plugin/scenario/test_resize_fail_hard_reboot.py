@@ -41,7 +41,9 @@ class HardRebootAfterResizeFailTest(base.ScenarioTest):
     6. Check the flavor the server reports: the old one, which nova put
        back when finish_migration failed, while placement holds the new
        one (nova's intent, from its code: see verdicts.
-       judge_reported_flavor).
+       judge_reported_flavor). ``nova-manage placement audit`` does not
+       flag this state: it checks who holds allocations, not how much, so
+       only this test sees the difference.
     7. As the primary user, delete the server; nothing may remain.
     """
 

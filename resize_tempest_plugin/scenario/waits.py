@@ -150,11 +150,15 @@ class Waits:
             _fail_after_wait(
                 verdicts.judge_released(scene, exc.last, roles, after), exc)
 
-    def server_gone(self, server_id):
-        """Wait until the owner no longer sees the server."""
+    def server_gone(self, server_id, conn=None):
+        """Wait until the owner no longer sees the server.
+
+        The owner is ``conn``, the primary's connection by default.
+        """
+        conn = conn or self.conn
         try:
-            self.conn.compute.wait_for_delete(
-                self.conn.compute.get_server(server_id),
+            conn.compute.wait_for_delete(
+                conn.compute.get_server(server_id),
                 interval=CONF.compute.build_interval,
                 wait=CONF.compute.build_timeout)
         except sdk_exc.NotFoundException:

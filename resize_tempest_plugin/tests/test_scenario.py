@@ -17,12 +17,15 @@ import re
 import types
 from unittest import mock
 
+import fixtures
+
 from tempest.lib import exceptions as lib_exc
 from tempest import test
 
 from resize_tempest_plugin import config as plugin_config
 from resize_tempest_plugin import scenario
 from resize_tempest_plugin.scenario import base as scenario_base
+from resize_tempest_plugin.scenario import test_canary_isolation
 from resize_tempest_plugin.scenario import test_migrate_fail as migrate_fail
 from resize_tempest_plugin.scenario import test_resize_fail
 from resize_tempest_plugin.tests import base
@@ -50,8 +53,9 @@ def scenario_tests():
 def fake_conf(resize=True, cold_migration=True, min_compute_nodes=2,
               source='host1', destination='host2', image_ref='image-1',
               compute_max_microversion='latest',
-              placement_max_microversion='latest'):
+              placement_max_microversion='latest', canary_trait=None):
     return types.SimpleNamespace(
+        identity=types.SimpleNamespace(auth_version='v3'),
         compute_feature_enabled=types.SimpleNamespace(
             resize=resize, cold_migration=cold_migration),
         compute=types.SimpleNamespace(
@@ -61,7 +65,8 @@ def fake_conf(resize=True, cold_migration=True, min_compute_nodes=2,
             min_microversion=None,
             max_microversion=placement_max_microversion),
         resize_fail=types.SimpleNamespace(source_host=source,
-                                          destination_host=destination))
+                                          destination_host=destination,
+                                          canary_trait=canary_trait))
 
 
 class TestScenarioShape(base.TestCase):
@@ -122,6 +127,12 @@ class TestScenarioShape(base.TestCase):
 @mock.patch.object(test.BaseTestCase, 'skip_checks')
 class TestSkipChecks(base.TestCase):
 
+    def setUp(self):
+        super().setUp()
+        self.admin_available = self.useFixture(fixtures.MockPatchObject(
+            scenario_base.credentials_factory, 'is_admin_available',
+            return_value=True)).mock
+
     def _skip_checks(self, conf, cls=None):
         with mock.patch.object(scenario_base, 'CONF', conf):
             (cls or scenario_class()).skip_checks()
@@ -133,6 +144,24 @@ class TestSkipChecks(base.TestCase):
     def test_a_good_configuration_passes(self, base_skip_checks):
         self._skip_checks(fake_conf())
         base_skip_checks.assert_called_once_with()
+
+    def test_no_admin_account_skips_saying_where_to_add_one(
+            self, base_skip_checks):
+        self.admin_available.return_value = False
+        self.assertIn('"types: [admin]" to [auth] test_accounts_file',
+                      self._skipped(fake_conf()))
+        self.admin_available.assert_called_once_with('v3')
+        base_skip_checks.assert_not_called()
+
+    def test_the_canary_test_skips_without_a_canary_trait(
+            self, base_skip_checks):
+        isolation = test_canary_isolation.CanaryIsolationTest
+        unset, configured = fake_conf(), fake_conf(canary_trait='CUSTOM_C')
+        with mock.patch.object(test_canary_isolation, 'CONF', unset):
+            self.assertIn('[resize_fail] canary_trait is not set',
+                          self._skipped(unset, isolation))
+        with mock.patch.object(test_canary_isolation, 'CONF', configured):
+            self._skip_checks(configured, isolation)
 
     def test_resize_disabled_skips(self, base_skip_checks):
         self.assertIn('compute-feature-enabled.resize is False',

@@ -127,6 +127,8 @@ class TestJudgeAfterFailure(base.TestCase):
                       message)
         self.assertIn('server %s allocations' % SERVER, message)
         self.assertIn('source provider %s holds' % SRC, message)
+        self.assertIn('placement audit --verbose lists the allocations on '
+                      'host1 as orphaned', message)
 
     def test_pre_fix_with_other_servers_around_still_names_the_bug(self):
         snapshot = copy.deepcopy(PRE_FIX)
@@ -324,6 +326,9 @@ class TestJudgeReleased(base.TestCase):
         self.assertIn('server %s: {"%s"' % (SERVER, DST), message)
         self.assertIn('destination provider %s' % DST, message)
         self.assertNotIn('migration %s:' % MIGRATION, message)
+        # How to look at and repair them with nova's own tool.
+        self.assertIn('nova-manage placement audit --verbose', message)
+        self.assertIn('with --delete removes them', message)
 
     def test_only_the_roles_asked_for(self):
         still_there = snapshot({DST: NEW}, destination={SERVER: NEW})
@@ -385,3 +390,36 @@ class TestJudgeEnds(base.TestCase):
             SCENE, 'ACTIVE', 'ERROR', None, 'host2', 'Boom')
         self.assertEqual('The server is ERROR (task state None) on host2, '
                          'expected ACTIVE. Fault: Boom', message)
+
+
+class TestJudgeCanaryRefused(base.TestCase):
+
+    def judge(self, status, host, fault):
+        return verdicts.judge_canary_refused('host2', 'CUSTOM_CANARY',
+                                             status, host, fault)
+
+    def test_refused_with_no_valid_host_passes(self):
+        self.assertIsNone(self.judge(
+            'ERROR', None, 'No valid host was found. There are not enough '
+                           'hosts available.'))
+
+    def test_a_server_on_the_canary_is_not_isolated(self):
+        message = self.judge('ACTIVE', 'host2', None)
+        self.assertTrue(message.startswith(
+            'The cloud does not isolate its canary: host2 took a server '
+            'whose flavor does not require CUSTOM_CANARY (status ACTIVE)'),
+            message)
+        self.assertIn('enable_isolated_aggregate_filtering = True', message)
+        self.assertIn('trait:CUSTOM_CANARY=required', message)
+
+    def test_a_server_that_errors_on_the_canary_was_not_refused(self):
+        # The boot reached the canary and failed there: still not isolated.
+        self.assertIn(verdicts.NOT_ISOLATED,
+                      self.judge('ERROR', 'host2', 'Build of instance '
+                                                   'aborted'))
+
+    def test_another_failure_says_so(self):
+        message = self.judge('ERROR', None, 'Quota exceeded')
+        self.assertIn("fault 'Quota exceeded'", message)
+        self.assertIn('another reason than the isolation', message)
+        self.assertNotIn(verdicts.NOT_ISOLATED, message)
