@@ -74,6 +74,8 @@ PORTS = {name: port + PORT_OFFSET for name, port in BASE_PORTS.items()}
 PYTHON_PACKAGES = (
     'nova', 'openstack-placement', 'keystone', 'glance', 'neutron',
     'tempest', 'openstacksdk', 'PyMySQL', 'waitress', 'supervisor', 'pip',
+    # The operator's commands of doc/operator.rst, tried on this cloud.
+    'python-openstackclient', 'osc-placement',
 )
 DEBIAN_PACKAGES = ('mariadb-server', 'rabbitmq-server')
 # The servers the cloud runs from those packages.
