@@ -103,11 +103,29 @@ def build_parser():
     prove.add_argument('tempest_args', nargs=argparse.REMAINDER,
                        help='extra arguments for tempest run (after --)')
 
-    verbs.add_parser(
-        'restart', help="restart nova's services (api, conductor, "
-                        'scheduler, computes) with the nova chosen at up, '
-                        'rebuilt: a --nova-source edit becomes live, '
-                        '--nova-patch is applied again')
+    restart = verbs.add_parser(
+        'restart', help="restart the nova services (api, conductor, "
+                        'scheduler, computes) that run a module of nova '
+                        'changed since their start, or those named, with '
+                        'the nova chosen at up, rebuilt: a --nova-source '
+                        'edit becomes live, --nova-patch is applied again')
+    restart.add_argument('services', nargs='*', metavar='SERVICE',
+                         help='a nova service to restart whatever changed '
+                              '(nova-api, nova-conductor, nova-scheduler, '
+                              'nova-compute-HOST)')
+
+    test = verbs.add_parser(
+        'test', help="tempest run in the running cloud's workspace, its "
+                     'output as tempest prints it: the bug 1825537 scenario '
+                     'unless REGEX says; the edit-restart-test loop')
+    test.add_argument('--dynamic-credentials', action='store_true',
+                      help="users made per test class, as tempest's "
+                           'default, instead of the accounts.yaml of the '
+                           'workspace (about 2 s more a class)')
+    test.add_argument('selection', nargs=argparse.REMAINDER,
+                      metavar='[REGEX] [-- TEMPEST_ARGS]',
+                      help='the tests (default: %s), then extra arguments '
+                           'for tempest run after --' % layout.SCENARIO_TEST)
 
     verbs.add_parser('status', help='which nova runs; each service: pid, '
                                     'port, health')

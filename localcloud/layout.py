@@ -77,6 +77,10 @@ PYTHON_PACKAGES = (
     # The operator's commands of doc/operator.rst, tried on this cloud.
     'python-openstackclient', 'osc-placement',
 )
+# The bug 1825537 scenario: what ``test`` runs unless told, and ``bench``
+# times.
+SCENARIO_TEST = ('resize_tempest_plugin.scenario.test_resize_fail.'
+                 'ResizeFailOnDestinationTest')
 DEBIAN_PACKAGES = ('mariadb-server', 'rabbitmq-server')
 # The servers the cloud runs from those packages.
 MARIADBD = '/usr/sbin/mariadbd'

@@ -35,6 +35,8 @@ import os
 import sys
 import uuid
 
+from localcloud import imports_record
+
 MAINS = {
     'nova-conductor': 'nova.cmd.conductor',
     'nova-scheduler': 'nova.cmd.scheduler',
@@ -67,6 +69,7 @@ def serve_in_this_process():
 
 
 def main():
+    imports_record.start()
     binary = sys.argv[1]
     sys.argv = [binary] + sys.argv[2:]
     # nova.cmd sets the process up (native threads, eventlet kept out) and

@@ -237,17 +237,40 @@ def up(cloud):
                      cloud.paths.workspace))
 
 
-def restart_nova(cloud):
-    """Restart every nova service with the nova chosen at ``up``, rebuilt.
+def restart_nova(cloud, names=()):
+    """Restart nova's services with the nova chosen at ``up``, rebuilt.
 
-    A source tree's edits become live; its patches are applied again.
+    ``names``: those services. None named: those that run a module of
+    nova changed since their start (:func:`nova.changed_services`), so an
+    edit of nova/compute/manager.py restarts the computes only. Returns
+    the names restarted.
     """
     nova.prepare(cloud)
-    names = nova.service_names(cloud.services)
+    everything = nova.service_names(cloud.services)
+    unknown = [name for name in names if name not in everything]
+    if unknown:
+        raise errors.CloudError(
+            'restart %s: no such nova service; expected one of %s'
+            % (' '.join(unknown), ', '.join(everything)))
+    if not names:
+        changed = nova.changed_services(cloud)
+        for name, files in changed.items():
+            progress.step('%s runs what changed since its start: %s' % (
+                name, ', '.join(os.path.basename(f) for f in files[:4])
+                + (' and %d more' % (len(files) - 4) if len(files) > 4
+                   else '') if files else 'no record of its imports'))
+        names = [name for name in everything if name in changed]
+    if not names:
+        progress.step('no nova service runs a module changed since its '
+                      'start: nothing restarted (name services to restart '
+                      'them anyway: restart nova-compute-%s)'
+                      % cloud.shape['destination_host'])
+        return []
     progress.step('restarting %s for %s' % (', '.join(names),
                                             describe_nova(cloud)))
     cloud.processes.stop_many(names)
     up(cloud)
+    return list(names)
 
 
 def describe_nova(cloud):

@@ -168,13 +168,47 @@ def report(cloud):
     sys.stdout.flush()
 
 
-def _restart(cloud, args):
+def _require_up(cloud, verb):
     if not cloud.is_up():
         raise errors.CloudError(
-            'the cloud in %s is not up: there is nothing to restart. Run: '
-            'python3 -m localcloud up' % cloud.paths.state)
-    stack.restart_nova(cloud)
+            'the cloud in %s is not up: there is nothing to %s. Run: '
+            'python3 -m localcloud up' % (cloud.paths.state, verb))
+
+
+def _restart(cloud, args):
+    _require_up(cloud, 'restart')
+    stack.restart_nova(cloud, args.services)
     return 0
+
+
+def _test(cloud, args):
+    """``tempest run`` in the running cloud's workspace, as it prints it.
+
+    With the workspace's pre-provisioned accounts unless told: no users
+    and projects to make and delete around each test class.
+    """
+    regex, extra = test_selection(args.selection)
+    _require_up(cloud, 'test')
+    accounts = ([] if args.dynamic_credentials
+                else tempest_lib.pre_provisioned_args(cloud.paths))
+    return subprocess.call(
+        [cloud.paths.bin('tempest'), 'run', '--regex', regex] + accounts
+        + extra, cwd=cloud.paths.workspace)
+
+
+def test_selection(words):
+    """(regex, tempest's extra arguments) of ``test [REGEX] [-- ARGS]``."""
+    if '--' in words:
+        at = words.index('--')
+        words, extra = words[:at], words[at + 1:]
+    else:
+        extra = []
+    if len(words) > 1:
+        raise errors.CloudError(
+            'test takes one REGEX, then tempest\'s arguments after --; got '
+            '%s. Example: python3 -m localcloud test canary -- '
+            '--concurrency 1' % ' '.join(words))
+    return (words[0] if words else layout.SCENARIO_TEST), extra
 
 
 def _prove(cloud, args):
@@ -238,4 +272,4 @@ def _bench(cloud, args):
 
 VERBS = {'up': _up, 'run': _run, 'status': _status, 'down': _down,
          'logs': _logs, 'bench': _bench, 'restart': _restart,
-         'prove': _prove}
+         'test': _test, 'prove': _prove}

@@ -25,6 +25,7 @@ import sys
 from paste import translogger
 import waitress
 
+from localcloud import imports_record
 from localcloud import layout
 
 
@@ -47,6 +48,7 @@ def application(module):
 
 
 def main():
+    imports_record.start()
     module, port = sys.argv[1], int(sys.argv[2])
     # An access log line per request, through the service's own logging.
     app = translogger.TransLogger(application(module),

@@ -16,11 +16,13 @@ cloud_shape.ini. Here is what starts and restarts nova's services; the
 order of ``up`` is :mod:`localcloud.stack`'s.
 """
 
+import dataclasses
 import datetime
 import os
 import shutil
 
 from localcloud import configs
+from localcloud import imports_record
 from localcloud import layout
 from localcloud.lib import database
 from localcloud.lib import keystone
@@ -125,24 +127,54 @@ def services(paths, compute_hosts, nova_path=None):
     """
     env = ('PYTHONPATH', pythonpath(nova_path))
     nova_conf = os.path.join(paths.etc, 'nova', 'nova.conf')
-    found = [services_mod.api(paths, 'nova-api', 'nova.wsgi.osapi_compute',
-                              'OS_NOVA_CONFIG_DIR', health_path='/',
-                              pythonpath=env[1])]
+    api = services_mod.api(paths, 'nova-api', 'nova.wsgi.osapi_compute',
+                           'OS_NOVA_CONFIG_DIR', health_path='/',
+                           pythonpath=env[1])
+    found = [dataclasses.replace(api, env=api.env + (
+        imports_variable(paths, api.name),))]
     for binary in ('nova-conductor', 'nova-scheduler'):
         # Judged through nova's API, which must be up (and reach RabbitMQ)
         # before their service record can say so: an API's time.
         found.append(services_mod.Service(binary, (
             paths.venv_python, '-m', 'localcloud.nova_one_process', binary,
             '--config-file', nova_conf),
-            env=(env,), health=SERVICE_RECORD, start_timeout=90))
+            env=(env, imports_variable(paths, binary)),
+            health=SERVICE_RECORD, start_timeout=90))
     for host, _driver in compute_hosts:
         found.append(services_mod.Service(compute_service(host), (
             paths.venv_python, '-m', 'localcloud.nova_one_process',
             'nova-compute', '--config-file', nova_conf,
             '--config-file', os.path.join(paths.etc, 'nova', host + '.conf')),
-            env=(env, (nova_one_process.COMPUTE_HOST, host)),
+            env=(env, (nova_one_process.COMPUTE_HOST, host),
+                 imports_variable(paths, compute_service(host))),
             health=COMPUTE, start_timeout=120, compute_host=host))
     return found
+
+
+def imports_variable(paths, name):
+    """The environment entry where service ``name`` records its imports."""
+    return (imports_record.VARIABLE, imports_path(paths, name))
+
+
+def imports_path(paths, name):
+    return os.path.join(paths.run, '%s.imports' % name)
+
+
+def changed_services(cloud):
+    """The nova services whose imported modules changed since they started.
+
+    Each with the files that changed; a service that left no record of its
+    imports counts as changed, with none named.
+    """
+    tree = nova_tree.import_path(cloud.nova_choice, cloud.paths.state) or (
+        nova_tree.venv_site_packages(cloud.paths.venv))
+    changed = {}
+    for name in service_names(cloud.services):
+        files = imports_record.changed_since_start(
+            imports_path(cloud.paths, name), tree)
+        if files is None or files:
+            changed[name] = files or []
+    return changed
 
 
 def service_names(services):

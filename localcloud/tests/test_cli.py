@@ -17,9 +17,11 @@ import os
 import fixtures
 
 from localcloud import cli
+from localcloud import errors
 from localcloud import install
 from localcloud import layout
 from localcloud.tests import base
+from localcloud import verbs
 
 
 def parse(*argv):
@@ -34,6 +36,32 @@ class ParserTest(base.TestCase):
         self.assertTrue(args.keep)
         self.assertEqual(['--concurrency', '2'],
                          [a for a in args.tempest_args if a != '--'])
+
+    def test_run_with_pre_provisioned_credentials(self):
+        self.assertTrue(parse('run', '--pre-provisioned-credentials')
+                        .pre_provisioned_credentials)
+        self.assertFalse(parse('run').pre_provisioned_credentials)
+
+    def test_test_takes_a_regex_then_tempest_args(self):
+        for argv, expected in (
+                ((), (layout.SCENARIO_TEST, [])),
+                (('canary',), ('canary', [])),
+                (('--', '--concurrency', '1'),
+                 (layout.SCENARIO_TEST, ['--concurrency', '1'])),
+                (('canary', '--', '-c', '1'), ('canary', ['-c', '1']))):
+            args = parse('test', *argv)
+            self.assertEqual(expected, verbs.test_selection(args.selection),
+                             argv)
+        self.assertTrue(parse('test', '--dynamic-credentials')
+                        .dynamic_credentials)
+        error = self.assertRaises(errors.CloudError, verbs.test_selection,
+                                  ['a', 'b'])
+        self.assertIn('test takes one REGEX', str(error))
+
+    def test_restart_names_services_or_none(self):
+        self.assertEqual([], parse('restart').services)
+        self.assertEqual(['nova-compute-host2'],
+                         parse('restart', 'nova-compute-host2').services)
 
     def test_run_without_keep(self):
         args = parse('run')

@@ -145,6 +145,10 @@ class PhasesTest(base.TestCase):
         rows = dict(phases.describe(self.phases()))
         self.assertAlmostEqual(11.0 - 3.0 - 5.0 - 0.1, rows[
             '  requests and checks between the waits'], places=3)
+        # The test's 11 s less nova's create (3 s) and resize (5 s).
+        self.assertAlmostEqual(3.0, rows[
+            "  overhead above nova's spans (the test less the spans)"],
+            places=3)
         self.assertIn('    nova resize: conductor_migrate_server 2, '
                       'compute_finish_resize 1', rows)
         self.assertIn('  wait: the resize of server to reach error', rows)

@@ -24,6 +24,7 @@ import fixtures
 from localcloud import cloud as cloud_mod
 from localcloud import errors
 from localcloud.lib import database
+from localcloud.lib import nova
 from localcloud import machine
 from localcloud import nova_one_process
 from localcloud import nova_tree
@@ -439,6 +440,69 @@ class PlanTest(base.TestCase):
         # Each service has its step (UpTest: the step starts it).
         self.assertEqual(set(), {s.name for s in cloud.services}
                          - {step.name for step in plan})
+
+
+class RestartTest(StackTestCase):
+    """restart: the services that run what changed, or those named."""
+
+    def setUp(self):
+        super().setUp()
+        stack.up(self.cloud)
+        self.tree = nova_tree.venv_site_packages(self.paths.venv)
+        for module in ('compute/manager.py', 'scheduler/manager.py',
+                       '__init__.py'):
+            self.write_module(module, mtime=1000.0)
+        # Each service's record: started at 2000, and what it imported.
+        for name in nova.service_names(self.cloud.services):
+            imported = ['nova'] + (['nova.compute.manager']
+                                   if name.startswith('nova-compute-') else
+                                   ['nova.scheduler.manager'])
+            with open(nova.imports_path(self.paths, name), 'w') as f:
+                f.write('2000.000\n' + '\n'.join(imported) + '\n')
+        del self.events[:]
+
+    def write_module(self, module, mtime):
+        path = os.path.join(self.tree, 'nova', module)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'w') as f:
+            f.write('# %s\n' % module)
+        os.utime(path, (mtime, mtime))
+
+    def restarted(self, *names):
+        done = stack.restart_nova(self.cloud, names)
+        self.assertEqual(sorted(done), sorted(
+            b[len('start '):] for b in self.began()
+            if b.startswith('start ')))
+        return done
+
+    def test_an_edit_of_the_compute_manager_restarts_the_computes(self):
+        self.write_module('compute/manager.py', mtime=3000.0)
+        self.assertEqual(list(COMPUTES), self.restarted())
+        self.assertIn('nova-compute-host1 runs what changed since its '
+                      'start: manager.py', self.out.getvalue())
+
+    def test_nothing_changed_restarts_nothing_and_says_so(self):
+        self.assertEqual([], self.restarted())
+        self.assertEqual([], self.events)
+        self.assertIn('nothing restarted (name services to restart them '
+                      'anyway: restart nova-compute-host2)',
+                      self.out.getvalue())
+
+    def test_a_service_without_a_record_is_restarted(self):
+        os.remove(nova.imports_path(self.paths, 'nova-api'))
+        self.assertEqual(['nova-api'], self.restarted())
+        self.assertIn('nova-api runs what changed since its start: no '
+                      'record of its imports', self.out.getvalue())
+
+    def test_named_services_whatever_changed(self):
+        self.assertEqual([COMPUTES[1]], self.restarted(COMPUTES[1]))
+
+    def test_an_unknown_name_is_refused_with_the_names(self):
+        error = self.assertRaises(errors.CloudError, stack.restart_nova,
+                                  self.cloud, ['nova-compute-host9'])
+        self.assertIn('restart nova-compute-host9: no such nova service; '
+                      'expected one of nova-api, nova-conductor', str(error))
+        self.assertEqual([], self.events)
 
 
 class DownTest(StackTestCase):

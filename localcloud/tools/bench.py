@@ -34,7 +34,9 @@ from localcloud import errors
 from localcloud import install
 from localcloud import layout
 from localcloud.lib import database
+from localcloud.lib import tempest
 from localcloud import machine
+from localcloud import nova_tree
 from localcloud import processes
 from localcloud import progress
 from localcloud import stack
@@ -45,8 +47,7 @@ NOVA_TEST = 'nova.tests.functional.regressions.test_bug_1825537'
 # constraints.txt like everything else).
 NOVA_TEST_PACKAGES = ('oslotest', 'requests-mock', 'wsgi_intercept')
 # The bug 1825537 scenario alone: the black-box twin of NOVA_TEST.
-BUG_TEST = ('resize_tempest_plugin.scenario.test_resize_fail.'
-            'ResizeFailOnDestinationTest')
+BUG_TEST = layout.SCENARIO_TEST
 # Nova's instance actions of a deleted server, with their events.
 ACTIONS_MICROVERSION = '2.84'
 STESTR_RESULT = re.compile(r'\[(\d+\.\d+)s\] \.\.\. (ok|FAILED|SKIPPED)')
@@ -155,6 +156,60 @@ def prepare_nova_test(paths):
     return site
 
 
+def nova_source_copy(venv):
+    """A --nova-source tree copied from the venv's nova, in a scratch dir.
+
+    The package with its modification times (so that only an edit is
+    newer than a service's start), and its metadata as the tree's
+    PKG-INFO, which names it nova.
+    """
+    site = nova_tree.venv_site_packages(venv)
+    tree = tempfile.mkdtemp(prefix='localcloud-bench-nova-source-')
+    shutil.copytree(os.path.join(site, 'nova'), os.path.join(tree, 'nova'),
+                    symlinks=True)
+    (dist_info,) = [name for name in os.listdir(site) if
+                    name.startswith('nova-') and name.endswith('.dist-info')]
+    shutil.copy2(os.path.join(site, dist_info, 'METADATA'),
+                 os.path.join(tree, 'PKG-INFO'))
+    return tree
+
+
+def edit_to_verdict(bench, figure, tree):
+    """Edit nova/compute/manager.py, restart, run the scenario: timed.
+
+    ``tree``: a copy of nova that the bench cloud then runs (until it is
+    torn down). The edit writes the file's own text back, which changes
+    nothing but its modification time, as a developer's save does.
+    Returns the scenario's exit status.
+    """
+    sourced = cloud_mod.Cloud(
+        bench.paths, nova_choice=nova_tree.NovaChoice.from_args(
+            source=tree))
+    stack.up(sourced)  # every nova service, from the copy
+    manager = os.path.join(tree, 'nova', 'compute', 'manager.py')
+    began = time.monotonic()
+    with open(manager) as f:
+        text = f.read()
+    with open(manager, 'w') as f:
+        f.write(text)
+    restart, names = timed(lambda: stack.restart_nova(sourced))
+    rc, wall, own, outcomes = run_stestr_like(
+        [bench.paths.bin('tempest'), 'run', '--regex', BUG_TEST]
+        + tempest.pre_provisioned_args(bench.paths),
+        bench.paths.workspace)
+    figure('edit to verdict: nova/compute/manager.py saved, restart, '
+           'the scenario (%s)' % ','.join(outcomes or ['no result']),
+           time.monotonic() - began)
+    figure('  restart (%s)' % ', '.join(names), restart)
+    for name in names:
+        figure('    start of %s, to its fresh report' % name,
+               sourced.processes.start_times[name])
+    figure('  tempest run of the scenario (pre-provisioned accounts)',
+           wall)
+    figure('    the test itself', own)
+    return rc
+
+
 def run(cloud, args):
     paths = cloud.paths
     busy = [s.name for s in cloud.services if s.port
@@ -185,6 +240,7 @@ def run(cloud, args):
     state = tempfile.mkdtemp(prefix='localcloud-bench-state-')
     os.rmdir(state)  # up starts from an empty state directory
     bench = cloud_mod.Cloud(layout.Layout(home=paths.home, state=state))
+    source = None
     try:
         cache = database.cache_of(paths.home)
         warm = bool(cache and cache.valid(database.DATABASES)[0])
@@ -244,8 +300,13 @@ def run(cloud, args):
         figure('the family: the tests themselves, added up', family_own)
         rss_after, pss_after, count = process_memory(bench.supervisor.pid)
         figure('RSS of the cloud after the family', rss_after, 'MiB')
+        # Last: the cloud then runs a copy of nova, removed after down.
+        source = nova_source_copy(paths.venv)
+        rc = edit_to_verdict(bench, figure, source) or rc
     finally:
         stack.down(bench, purge=True)
+        if source:
+            shutil.rmtree(source)
     print('\nlocalcloud bench')
     for name, value, unit in figures:
         print('  %-72s %8.1f %s' % (name, value, unit))

@@ -265,6 +265,9 @@ def describe(phases):
                 span.seconds))
     rows.append(('  requests and checks between the waits',
                  phases.test - waited))
+    rows.append(("  overhead above nova's spans (the test less the spans)",
+                 phases.test - sum(span.seconds for _wait, span in
+                                   phases.waits if span)))
     rows.append(('class cleanup (credentials deleted)', phases.class_cleanup))
     rows.append(("tempest's end (results, exit)", phases.end))
     return rows
