@@ -17,3 +17,24 @@ function iniset {
     } >> "$INISET_CALL_LOG"
     _devstack_iniset "$@"
 }
+
+# openstack, recorded the same way, answering as the cloud would what the
+# plugin reads: a provider's uuid ("rp-<name>"), its traits (one).
+function openstack {
+    {
+        printf openstack
+        printf '\t%s' "$@"
+        printf '\n'
+    } >> "$INISET_CALL_LOG"
+    case " $* " in
+        *" resource provider list --name "*)
+            local args=("$@") i
+            for i in "${!args[@]}"; do
+                if [[ ${args[$i]} == --name ]]; then
+                    echo "rp-${args[$((i + 1))]}"
+                fi
+            done
+            ;;
+        *" resource provider trait list "*) echo COMPUTE_NODE ;;
+    esac
+}

@@ -99,6 +99,8 @@ class DevstackPluginTest(testtools.TestCase):
             0, result.returncode,
             'plugin.sh failed (exit %d); stderr:\n%s'
             % (result.returncode, result.stderr[-3000:]))
+        # A command that does not exist fails an "if" without stopping it.
+        self.assertNotIn('command not found', result.stderr)
 
     def assertNothingWritten(self, result, calls):
         self.assertEqual([], self.inisets(calls),
@@ -197,6 +199,50 @@ class DevstackPluginTest(testtools.TestCase):
         self.assertEqual('7', after[('compute', 'min_compute_nodes')])
         self.assertEqual('Maybe',
                          after[('compute-feature-enabled', 'resize')])
+
+    def test_canaries_isolate_both_computes(self):
+        nova_conf = os.path.join(self.tmp, 'nova.conf')
+        localrc = {'RESIZE_FAIL_CANARIES': 'True', 'NOVA_CONF': nova_conf}
+        trait = self.shape.get('compute', 'canary_trait')
+        aggregate = self.shape.get('compute', 'canary_aggregate')
+        services = 'key,n-sch,tempest'
+        result, calls = self.run_plugin('stack', 'post-config',
+                                        localrc=localrc,
+                                        enabled_services=services)
+        self.assertRanCleanly(result)
+        self.assertEqual([(nova_conf, 'scheduler',
+                           'enable_isolated_aggregate_filtering', 'True')],
+                         self.inisets(calls))
+        result, calls = self.run_plugin('stack', 'test-config',
+                                        localrc=localrc,
+                                        enabled_services=services)
+        self.assertRanCleanly(result)
+        admin = ('--os-cloud', 'devstack-admin')
+        placement = ('openstack',) + admin + ('--os-placement-api-version',
+                                              '1.6')
+        commands = [c for c in calls if c[0] == 'openstack']
+        self.assertEqual(placement + ('trait', 'create', trait), commands[0])
+        for host in ('devstack-host1', 'devstack-host2'):
+            # The provider's own traits kept beside the canary's.
+            self.assertIn(placement + (
+                'resource', 'provider', 'trait', 'set', 'rp-' + host,
+                '--trait', trait, '--trait', 'COMPUTE_NODE'),
+                commands)
+            self.assertIn(('openstack',) + admin + (
+                'aggregate', 'add', 'host', aggregate, host),
+                commands)
+        self.assertIn(('openstack',) + admin + (
+            'aggregate', 'create', aggregate, '--property',
+            'trait:%s=required' % trait), commands)
+        self.assertEqual(trait, read_options(self.conf)[
+            ('resize_fail', 'canary_trait')])
+
+    def test_without_canaries_nothing_is_isolated(self):
+        result, calls = self.run_plugin('stack', 'test-config')
+        self.assertRanCleanly(result)
+        self.assertEqual([], [c for c in calls if c[0] == 'openstack'])
+        self.assertNotIn(('resize_fail', 'canary_trait'),
+                         read_options(self.conf))
 
     def test_other_phases_write_nothing(self):
         for args in OTHER_PHASES:
