@@ -180,6 +180,10 @@ class ScenarioTest(test.BaseTestCase):
         LOG.info('Source %s is resource provider %s; destination %s is %s',
                  opts.source_host, cls.source_rp, opts.destination_host,
                  cls.destination_rp)
+        # The project the primary's token is scoped to (pre-provisioned
+        # credentials may name it without its id); the primary
+        # authenticates here, before the test.
+        cls.project_id = cls.conn.current_project_id
 
     def scene(self, move, old_sizes, new_sizes, reverse=False,
               driver=plugin_config.DESTINATION_DRIVER):
@@ -247,10 +251,7 @@ class ScenarioTest(test.BaseTestCase):
             compute.create_flavor_extra_specs(
                 flavor, {'trait:%s' % t: 'required' for t in required})
         if access:
-            # The project the token is scoped to: pre-provisioned
-            # credentials may name the project without its id.
-            compute.flavor_add_tenant_access(
-                flavor, self.conn.current_project_id)
+            compute.flavor_add_tenant_access(flavor, self.project_id)
         return flavor
 
     def pin_resize(self, scene):

@@ -153,16 +153,26 @@ class Waits:
     def server_gone(self, server_id, conn=None):
         """Wait until the owner no longer sees the server.
 
-        The owner is ``conn``, the primary's connection by default.
+        The owner is ``conn``, the primary's connection by default. Polled
+        as every other wait (quickly at first, each state logged), so that
+        the deletion is timed against nova's own delete action.
         """
         conn = conn or self.conn
-        try:
-            conn.compute.wait_for_delete(
-                conn.compute.get_server(server_id),
-                interval=CONF.compute.build_interval,
-                wait=CONF.compute.build_timeout)
-        except sdk_exc.NotFoundException:
-            pass  # gone before the first look
+
+        def fetch():
+            try:
+                return conn.compute.get_server(server_id)
+            except sdk_exc.NotFoundException:
+                return None
+        waiters.wait_for(
+            fetch, _server_state, lambda server: server is None,
+            'server %s to be deleted' % server_id,
+            timeout=CONF.compute.build_timeout,
+            interval=CONF.compute.build_interval,
+            # nova puts a server whose deletion failed back to rest, in
+            # ERROR: it will not go away by itself.
+            is_failed=lambda server: (server.task_state is None
+                                      and server.status == 'ERROR'))
 
 
 def _server_state(server):

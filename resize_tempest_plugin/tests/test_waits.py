@@ -12,13 +12,19 @@
 
 
 import types
+from unittest import mock
+
+import fixtures
+from openstack import exceptions as sdk_exc
 
 from resize_tempest_plugin.scenario import waits
 from resize_tempest_plugin.tests import base
+from resize_tempest_plugin import waiters
 
 
 def server(status, task_state=None):
-    return types.SimpleNamespace(status=status, task_state=task_state)
+    return types.SimpleNamespace(status=status, task_state=task_state,
+                                 compute_host=None)
 
 
 def migration(status):
@@ -76,3 +82,29 @@ class TestMigrationDeadEnds(base.TestCase):
         dead_end = waits.migration_dead_end('reverted')
         self.assertFalse(dead_end(migration('reverting')))
         self.assertTrue(dead_end(migration('confirmed')))
+
+
+class TestServerGone(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(fixtures.MockPatchObject(
+            waits, 'CONF', types.SimpleNamespace(compute=types.SimpleNamespace(
+                build_timeout=5, build_interval=0.01))))
+
+    def gone_after(self, *answers):
+        conn = mock.Mock()
+        conn.compute.get_server.side_effect = list(answers)
+        waits.Waits(reads=None, conn=conn).server_gone('s-1')
+        return conn.compute.get_server.call_count
+
+    def test_polls_until_the_owner_no_longer_sees_it(self):
+        self.assertEqual(3, self.gone_after(
+            server('ERROR', 'deleting'), server('ACTIVE', 'deleting'),
+            sdk_exc.NotFoundException('gone')))
+
+    def test_a_deletion_that_failed_stops_the_wait(self):
+        exc = self.assertRaises(waiters.UnexpectedState, self.gone_after,
+                                server('ERROR', 'deleting'), server('ERROR'))
+        self.assertIn('server s-1 to be deleted: stopped in state '
+                      'status=ERROR task_state=None', str(exc))
