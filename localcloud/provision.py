@@ -257,8 +257,20 @@ def leftovers(conn, canaries, canary_aggregate, canary_trait):
                   conn.placement.get_resource_provider_trait(rp).traits
                   if t.startswith('CUSTOM_') and t != canary_trait]
     accounts = tuple(name for name, _role in configs.TEST_ACCOUNTS)
-    found += ['project %s' % p.name for p in conn.identity.projects()
+    projects = list(conn.identity.projects())
+    users = list(conn.identity.users())
+    found += ['project %s' % p.name for p in projects
               if p.name not in (ADMIN, 'service') + accounts]
-    found += ['user %s' % u.name for u in conn.identity.users()
+    found += ['user %s' % u.name for u in users
               if u.name not in (ADMIN,) + configs.SERVICE_USERS + accounts]
+    # An account's project keeps one member: the account's own user.
+    user_ids = {u.name: u.id for u in users}
+    for project in projects:
+        if project.name in accounts:
+            found += ['role assignment in project %s of user %s' % (
+                project.name, (assignment.user or {}).get('id'))
+                for assignment in conn.identity.role_assignments(
+                    scope_project_id=project.id)
+                if (assignment.user or {}).get('id')
+                != user_ids.get(project.name)]
     return found

@@ -57,10 +57,15 @@ def clean_cloud():
         traits=['COMPUTE_NODE', TRAIT])
     accounts = [name for name, _role in configs.TEST_ACCOUNTS]
     conn.identity.projects.return_value = [
-        thing(name=name) for name in ['admin', 'service'] + accounts]
+        thing(name=name, id='p-' + name)
+        for name in ['admin', 'service'] + accounts]
     conn.identity.users.return_value = [
-        thing(name=name)
+        thing(name=name, id='u-' + name)
         for name in ['admin'] + list(configs.SERVICE_USERS) + accounts]
+    # Each account's project: its own user's role only.
+    conn.identity.role_assignments.side_effect = (
+        lambda scope_project_id: [thing(user={'id': 'u-' + scope_project_id[
+            len('p-'):]})])
     return conn
 
 
@@ -112,6 +117,17 @@ class LeftoversTest(base.TestCase):
         self.assertIn('allocation of gone on host1, %s' % provision.ORPHANED,
                       found)
         conn.compute.migrations.assert_called_once_with(host='host1')
+
+    def test_an_accounts_project_with_another_member(self):
+        conn = clean_cloud()
+        account = configs.TEST_ACCOUNTS[0][0]
+        own = conn.identity.role_assignments.side_effect
+        conn.identity.role_assignments.side_effect = (
+            lambda scope_project_id: own(scope_project_id) + (
+                [thing(user={'id': 'u-tempest'})]
+                if scope_project_id == 'p-' + account else []))
+        self.assertEqual(['role assignment in project %s of user u-tempest'
+                          % account], leftovers(conn))
 
     def test_a_compute_left_disabled(self):
         conn = clean_cloud()
