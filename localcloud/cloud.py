@@ -76,8 +76,13 @@ class Cloud:
     def leftovers(self):
         """What tests left in the cloud (:func:`provision.leftovers`)."""
         return provision.leftovers(
-            self.conn, [host for host, _driver in self.compute_hosts],
+            self.conn, self.hosts,
             self.shape['canary_aggregate'], self.shape['canary_trait'])
+
+    @property
+    def hosts(self):
+        """The compute hosts' names, source first."""
+        return [host for host, _driver in self.compute_hosts]
 
     def is_up(self):
         return bool(self.supervisor.pid

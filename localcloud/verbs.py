@@ -191,9 +191,7 @@ def _test(cloud, args):
     _require_up(cloud, 'test')
     accounts = ([] if args.dynamic_credentials
                 else tempest_lib.pre_provisioned_args(cloud.paths))
-    return subprocess.call(
-        [cloud.paths.bin('tempest'), 'run', '--regex', regex] + accounts
-        + extra, cwd=cloud.paths.workspace)
+    return run_tempest(cloud, accounts + extra, regex=regex)[0]
 
 
 def test_selection(words):

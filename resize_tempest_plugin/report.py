@@ -167,14 +167,14 @@ def run_filter(module, stream_path, output_path, as_arguments):
     filter fails otherwise (its package missing, say).
     """
     cmd = [sys.executable, '-m', module]
-    with open(stream_path, 'rb') as stream:
-        if as_arguments:
-            done = subprocess.run(cmd + [stream_path, output_path],
-                                  capture_output=True, text=True)
-        else:
-            with open(output_path, 'w') as output:
-                done = subprocess.run(cmd, stdin=stream, stdout=output,
-                                      stderr=subprocess.PIPE, text=True)
+    if as_arguments:
+        done = subprocess.run(cmd + [stream_path, output_path],
+                              capture_output=True, text=True)
+    else:
+        with open(stream_path, 'rb') as stream, \
+                open(output_path, 'w') as output:
+            done = subprocess.run(cmd, stdin=stream, stdout=output,
+                                  stderr=subprocess.PIPE, text=True)
     written = os.path.exists(output_path) and os.path.getsize(output_path)
     if done.returncode and (done.stderr.strip() or not written):
         raise RuntimeError(

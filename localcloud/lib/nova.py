@@ -390,7 +390,7 @@ def services_to_restart(cloud, record):
     compute for its own --nova-conf.
     """
     everything = service_names(cloud.services)
-    hosts = [host for host, _driver in cloud.compute_hosts]
+    hosts = cloud.hosts
     patched = _patched_services(record.get('nova') or {},
                                 cloud.nova_choice.as_record(), everything,
                                 [compute_service(host) for host in hosts])
@@ -413,7 +413,7 @@ def services_to_restart(cloud, record):
 def isolate_canaries(cloud):
     """Make both computes canaries, then enable them (see provision)."""
     provision.isolate_canaries(
-        cloud.conn, [host for host, _driver in cloud.compute_hosts],
+        cloud.conn, cloud.hosts,
         cloud.shape['canary_aggregate'], cloud.shape['canary_trait'])
 
 
