@@ -42,6 +42,10 @@ def tempest_output(*tests):
     return '\n'.join(lines) + '\n'
 
 
+# What tempest prints of a class skipped in setUpClass (no admin account).
+SKIPPED_CLASS = ('{0} setUpClass (resize_tempest_plugin.scenario.'
+                 'test_resize_fail.ResizeFailOnDestinationTest) ... SKIPPED: '
+                 'No admin credentials\n')
 FAILS_ON_DRIVER = (1, tempest_output(('test_a', proof.MISSING_DRIVER)))
 
 
@@ -123,6 +127,13 @@ class ProofTest(base.TestCase):
                                ('test_c', 'Request timed out'))
         for case, rc, output, left, expected in (
                 (SHIPPED, 0, '', [], (True, 'passed')),
+                (PRE_PROVISIONED, 0, SKIPPED_CLASS, [],
+                 (False,
+                  'passed with 1 skipped: ResizeFailOnDestinationTest')),
+                (SHIPPED, 0, tempest_output(('test_a', None))
+                 + '{1} resize_tempest_plugin.scenario.m.C.test_b [0.0s] '
+                   '... SKIPPED: canary_trait is not set\n', [],
+                 (False, 'passed with 1 skipped: test_b')),
                 (SHIPPED, 1, bug, [],
                  (False, 'failed (exit 1): test_a, test_c')),
                 (SHIPPED, 0, '', ['server x'],
