@@ -17,12 +17,19 @@ from the tempest credentials object (dynamic or pre-provisioned) and from
 tempest.conf, so the test talks to the cloud tempest is configured for.
 """
 
+from concurrent import futures
+import contextvars
+
 from openstack import connection
 from oslo_log import log as logging
 from tempest.lib.common.utils import test_utils
 
 APP_NAME = 'resize-tempest-plugin'
 LOG = logging.getLogger(__name__)
+
+# The test that made a call from one of side_by_side's threads, whose
+# stack find_test_caller cannot follow back to the test.
+_CALLER = contextvars.ContextVar('resize_fail_caller', default=None)
 
 # Credential attributes (tempest.lib.auth.KeystoneV3Credentials) that
 # keystoneauth's password plugin accepts under the same name.
@@ -91,7 +98,7 @@ def log_response(response, *args, **kwargs):
     request_id = (response.headers.get('x-openstack-request-id')
                   or response.headers.get('x-compute-request-id'))
     LOG.info('Request (%s): %s %s %s %.3fs request id %s',
-             test_utils.find_test_caller(), response.status_code,
+             _caller(), response.status_code,
              response.request.method, response.url,
              response.elapsed.total_seconds(), request_id)
 
@@ -105,3 +112,28 @@ def connect(credentials, conf):
     conn = connection.Connection(**connection_kwargs(credentials, conf))
     conn.session.session.hooks['response'].append(log_response)
     return conn
+
+
+def _caller():
+    return _CALLER.get() or test_utils.find_test_caller()
+
+
+def side_by_side(*calls):
+    """Run independent calls at once; return their results in order.
+
+    ``calls``: callables without arguments, each run in a thread of its own
+    (their HTTP calls logged with the test that made them). All of them
+    end before the first error, in the order of ``calls``, is raised, so
+    that every cleanup a call registers is registered whatever the others
+    do.
+    """
+    caller = _caller()
+
+    def run(call):
+        _CALLER.set(caller)
+        return call()
+
+    with futures.ThreadPoolExecutor(len(calls)) as pool:
+        running = [pool.submit(contextvars.copy_context().run, run, call)
+                   for call in calls]
+    return [future.result() for future in running]

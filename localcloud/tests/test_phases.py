@@ -54,8 +54,33 @@ SUBUNIT = '\n'.join([
     'successful: ' + TEST_ID + ' [ multipart',
     ']',
 ])
+CREATE = 'req-0c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f'
+RESIZE = 'req-9f8e7d6c-5b4a-4f3e-8d2c-1b0a9f8e7d6c'
+CONTEXT = '[None %s u1 p1 - - default default] '
+NOVA_API_LOG = '\n'.join([
+    # Before the run: left out.
+    '2026-12-01 19:59:00.000 3 INFO nova.api.openstack.requestlog '
+    + CONTEXT % RESIZE + '"POST /v2.1/servers" status: 202 time: 0.1',
+    '2026-12-01 20:00:07.300 3 INFO nova.api.openstack.requestlog '
+    + CONTEXT % CREATE + '127.0.0.1 "POST /v2.1/servers" status: 202 '
+    'len: 372 microversion: 2.100 time: 0.300000',
+    '2026-12-01 20:00:10.500 3 INFO nova.api.openstack.requestlog '
+    + CONTEXT % RESIZE + '127.0.0.1 "POST /v2.1/servers/%s/action" '
+    'status: 202 len: 0 microversion: 2.100 time: 0.500000' % SERVER,
+    '2026-12-01 20:00:11.000 3 INFO nova.api.openstack.requestlog '
+    '[-] a line of no request',
+])
+NOVA_COMPUTE_LOG = '\n'.join([
+    '2026-12-01 20:00:10.000 4 INFO nova.compute.manager '
+    + CONTEXT % CREATE + '[instance: %s] Took 2.50 seconds to build '
+    'instance.' % SERVER,
+    '2026-12-01 20:00:15.000 4 ERROR oslo_messaging.rpc.server '
+    + CONTEXT % RESIZE + 'Exception during message handling',
+    'Traceback (most recent call last):',
+])
 ACTIONS = [
-    {'action': 'resize', 'start_time': '2026-12-01T20:00:10.000000',
+    {'action': 'resize', 'request_id': RESIZE,
+     'start_time': '2026-12-01T20:00:10.000000',
      'events': [
          {'event': 'compute_finish_resize', 'result': 'Error',
           'start_time': '2026-12-01T20:00:14.000000',
@@ -63,7 +88,8 @@ ACTIONS = [
          {'event': 'conductor_migrate_server', 'result': 'Success',
           'start_time': '2026-12-01T20:00:10.000000',
           'finish_time': '2026-12-01T20:00:12.000000'}]},
-    {'action': 'create', 'start_time': '2026-12-01T20:00:07.000000',
+    {'action': 'create', 'request_id': CREATE,
+     'start_time': '2026-12-01T20:00:07.000000',
      'events': [
          {'event': 'compute__do_build_and_run_instance',
           'result': 'Success',
@@ -83,12 +109,14 @@ class PhasesTest(base.TestCase):
         super().setUp()
         self.lines = phases.read_log(LOG)
         self.tests = phases.read_subunit(SUBUNIT)
+        self.requests = phases.nova_requests(
+            [NOVA_API_LOG, NOVA_COMPUTE_LOG], since=at('20:00:00.000'))
 
     def phases(self, test_id=TEST_ID[:40]):
         return phases.test_phases(
             test_id, at('20:00:00.000'), at('20:00:21.000'), self.lines,
             self.tests, lambda server: phases.nova_spans(
-                ACTIONS if server == SERVER else []))
+                ACTIONS if server == SERVER else [], self.requests))
 
     def test_a_line_without_a_stamp_continues_the_one_before(self):
         self.assertEqual(11, len(self.lines))
@@ -133,19 +161,40 @@ class PhasesTest(base.TestCase):
         self.assertEqual(('create', 3.0), found[0][1:])
         self.assertAlmostEqual(5.0, found[1][0])
         self.assertEqual(('resize', 5.0), found[1][1:])
-        # Shorter than nova's whole seconds: set against nothing.
+        # After nova's last line: set against nothing.
         self.assertEqual((None, None), found[2][1:])
 
+    def test_a_request_runs_from_its_api_call_to_its_last_line(self):
+        # The create's call took 0.3 s of the 07.300 line; the resize's
+        # line of 19:59 is before the run.
+        self.assertEqual({CREATE: (at('20:00:07.000'), at('20:00:10.000')),
+                          RESIZE: (at('20:00:10.000'), at('20:00:15.000'))},
+                         self.requests)
+
+    def test_an_action_missing_from_nova_logs_cannot_be_timed(self):
+        error = self.assertRaises(ValueError, phases.nova_spans, ACTIONS,
+                                  {CREATE: self.requests[CREATE]})
+        self.assertIn("nova's logs have no line of request %s (the "
+                      "server's resize)" % RESIZE, str(error))
+
     def test_events_are_listed_in_the_order_they_began(self):
-        resize = phases.nova_spans(ACTIONS)[0]
+        resize = phases.nova_spans(ACTIONS, self.requests)[0]
         self.assertEqual([('conductor_migrate_server', 2.0),
                           ('compute_finish_resize', 1.0)], resize.events)
+
+    def test_spans_that_overlap_are_counted_once_within_the_window(self):
+        spans = [phases.Span('a', 1.0, 4.0, []),
+                 phases.Span('b', 3.0, 6.0, []),
+                 phases.Span('c', 8.0, 12.0, [])]
+        self.assertAlmostEqual(5.0 + 2.0, phases.covered(spans, 0.0, 10.0))
 
     def test_describe_names_each_phase_and_what_is_between_the_waits(self):
         rows = dict(phases.describe(self.phases()))
         self.assertAlmostEqual(11.0 - 3.0 - 5.0 - 0.1, rows[
             '  requests and checks between the waits'], places=3)
         # The test's 11 s less nova's create (3 s) and resize (5 s).
+        self.assertAlmostEqual(8.0, rows[
+            "  nova at work on the test's servers (its spans, merged)"])
         self.assertAlmostEqual(3.0, rows[
             "  overhead above nova's spans (the test less the spans)"],
             places=3)

@@ -103,17 +103,26 @@ def scenario_phases(cloud, launch, wall):
     ``wall``; one row that says why, where they cannot be told.
     """
     try:
-        with open(cloud.paths.log('tempest'), errors='replace') as log:
-            lines = phases.read_log(log.read(), since=launch)
-        with open(last_stream(cloud.paths.workspace), errors='replace') as s:
-            tests = phases.read_subunit(s.read())
+        lines = phases.read_log(read_text(cloud.paths.log('tempest')),
+                                since=launch)
+        tests = phases.read_subunit(read_text(
+            last_stream(cloud.paths.workspace)))
+        requests = phases.nova_requests(
+            [read_text(cloud.paths.log(service.name))
+             for service in cloud.services
+             if service.name.startswith('nova-')], since=launch)
         found = phases.test_phases(
             BUG_TEST + '.', launch, launch + wall, lines, tests,
             lambda server: phases.nova_spans(
-                instance_actions(cloud.conn, server)))
+                instance_actions(cloud.conn, server), requests))
     except (OSError, ValueError) as exc:
         return [('phases cannot be told: %s' % exc, 0.0)]
     return phases.describe(found)
+
+
+def read_text(path):
+    with open(path, errors='replace') as f:
+        return f.read()
 
 
 def last_stream(workspace):

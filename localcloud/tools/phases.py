@@ -17,8 +17,10 @@ its log (each line stamped with the time and the worker's pid: the
 requests of ``setUpClass``, the dynamic credentials, the waits' "Waiting
 for ..." lines, the requests of ``tearDownClass``), the run's subunit
 stream (when the test itself began and ended), and nova's instance actions
-(the start and finish of each event, in whole seconds: nova's database
-keeps no more).
+(which actions and events nova ran for the server) and nova's own logs
+(when its services worked on each action's request, in milliseconds:
+the instance actions keep whole seconds, too coarse for the seconds
+between the waits).
 """
 
 import dataclasses
@@ -35,9 +37,14 @@ SUBUNIT_TEST = re.compile(r'^test: (\S+)')
 SUBUNIT_END = re.compile(
     r'^(successful|success|failure|error|skip|xfail|uxsuccess): (\S+)')
 CREDENTIALS = 'Acquired dynamic creds'
-# nova keeps whole seconds: an action that "finished" at 12 may have
-# finished at 12.99.
-NOVA_RESOLUTION = 1.0
+# oslo.log's context in nova's lines: "[global_request_id request_id user
+# project ...]"; the request id is that of the API call the work serves,
+# carried over RPC to the conductor, the scheduler and the computes.
+NOVA_LOG_LINE = re.compile(
+    r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) \d+ \S+ \S+ '
+    r'\[\S+ (req-[0-9a-f-]{36}) [^\]]*\] (.*)$')
+# nova-api's request log line, written as the call returns.
+API_CALL_TIME = re.compile(r' time: (\d+\.\d+)$')
 
 
 @dataclasses.dataclass
@@ -152,19 +159,50 @@ def waits(lines):
     return found
 
 
-def nova_spans(actions):
-    """Spans of nova's instance actions (API dicts with their events)."""
+def nova_requests(texts, since=0.0):
+    """{request id: (start, end)} of nova's work, from its services' logs.
+
+    A request's work begins when nova-api received it (its request log
+    line less the call's time) and ends at the last line any nova service
+    logged for it. Lines stamped before ``since`` are left out.
+    """
+    requests = {}
+    for text in texts:
+        for raw in text.splitlines():
+            found = NOVA_LOG_LINE.match(raw)
+            if not found:
+                continue
+            when = local_time(found.group(1))
+            if when < since:
+                continue
+            call = API_CALL_TIME.search(found.group(3))
+            began = when - float(call.group(1)) if call else when
+            first, last = requests.get(found.group(2), (began, when))
+            requests[found.group(2)] = (min(first, began), max(last, when))
+    return requests
+
+
+def nova_spans(actions, requests):
+    """Spans of nova's instance actions (API dicts with their events).
+
+    Each is timed by its request in ``requests`` (nova_requests); its
+    events keep nova's own whole seconds. ValueError for an action whose
+    request left no line in nova's logs.
+    """
     spans = []
     for action in actions:
-        events = action.get('events') or []
-        finishes = [utc_time(e['finish_time']) for e in events
-                    if e.get('finish_time')]
-        start = utc_time(action['start_time'])
+        if action['request_id'] not in requests:
+            raise ValueError(
+                "nova's logs have no line of request %s (the server's %s): "
+                "is their level above INFO?"
+                % (action['request_id'], action['action']))
+        start, end = requests[action['request_id']]
         spans.append(Span(
-            action['action'], start, max(finishes + [start]),
+            action['action'], start, end,
             [(e['event'], utc_time(e['finish_time'])
               - utc_time(e['start_time']))
-             for e in sorted(events, key=lambda e: e['start_time'] or '')
+             for e in sorted(action.get('events') or [],
+                             key=lambda e: e['start_time'] or '')
              if e.get('finish_time') and e.get('start_time')]))
     return spans
 
@@ -172,21 +210,26 @@ def nova_spans(actions):
 def span_of(wait, spans):
     """The nova action that the wait watched, or None.
 
-    The one whose span overlaps the wait most (the later one of a tie, as
-    nova's seconds are cut short). None for a wait shorter than nova's
-    resolution, which its whole seconds cannot tell apart, or where no
-    action overlaps it.
+    The one whose span overlaps the wait most (the later one of a tie);
+    None where no action overlaps it.
     """
-    if wait.seconds < NOVA_RESOLUTION:
-        return None
-
     def overlap(span):
-        return (min(wait.end, span.end + NOVA_RESOLUTION)
-                - max(wait.start, span.start))
+        return min(wait.end, span.end) - max(wait.start, span.start)
 
     during = [s for s in spans if overlap(s) > 0]
     return max(during, key=lambda s: (overlap(s), s.start)) if during \
         else None
+
+
+def covered(spans, start, end):
+    """Seconds of [start, end] that at least one of ``spans`` covers."""
+    total, reached = 0.0, start
+    for span in sorted(spans, key=lambda s: s.start):
+        begin, finish = max(span.start, reached), min(span.end, end)
+        if finish > begin:
+            total += finish - begin
+            reached = finish
+    return total
 
 
 @dataclasses.dataclass
@@ -201,6 +244,7 @@ class Phases:
     class_cleanup: float  # tearDownClass: its credentials deleted
     end: float            # to the run's exit
     waits: list
+    nova_busy: float      # of the test, what nova's spans cover
 
 
 def test_phases(test_id, launch, exit_, lines, tests, spans_of_server):
@@ -233,6 +277,8 @@ def test_phases(test_id, launch, exit_, lines, tests, spans_of_server):
     last = max(test_end, worker[-1].when)
     in_test = [w for w in waits(worker)
                if test_start <= w.start and w.end <= test_end]
+    spans = {server: spans_of_server(server)
+             for server in {w.server for w in in_test} - {None}}
     return Phases(
         full_id, outcome,
         start=first - launch,
@@ -241,8 +287,10 @@ def test_phases(test_id, launch, exit_, lines, tests, spans_of_server):
         test=test_end - test_start,
         class_cleanup=last - test_end,
         end=exit_ - last,
-        waits=[(w, span_of(w, spans_of_server(w.server))
-                if w.server else None) for w in in_test])
+        waits=[(w, span_of(w, spans[w.server]) if w.server else None)
+               for w in in_test],
+        nova_busy=covered([span for found in spans.values()
+                           for span in found], test_start, test_end))
 
 
 def describe(phases):
@@ -265,9 +313,10 @@ def describe(phases):
                 span.seconds))
     rows.append(('  requests and checks between the waits',
                  phases.test - waited))
+    rows.append(("  nova at work on the test's servers (its spans, merged)",
+                 phases.nova_busy))
     rows.append(("  overhead above nova's spans (the test less the spans)",
-                 phases.test - sum(span.seconds for _wait, span in
-                                   phases.waits if span)))
+                 phases.test - phases.nova_busy))
     rows.append(('class cleanup (credentials deleted)', phases.class_cleanup))
     rows.append(("tempest's end (results, exit)", phases.end))
     return rows

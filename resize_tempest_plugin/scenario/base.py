@@ -168,22 +168,25 @@ class ScenarioTest(test.BaseTestCase):
         opts = CONF.resize_fail
         configured = {'source_host': opts.source_host,
                       'destination_host': opts.destination_host}
-        services = list(cls.admin_conn.compute.services(
-            binary=hosts.COMPUTE_BINARY))
+        # The project the primary's token is scoped to (pre-provisioned
+        # credentials may name it without its id): the primary
+        # authenticates here, beside the admin, before the test.
+        _, cls.project_id = clients.side_by_side(
+            cls.admin_conn.authorize, lambda: cls.conn.current_project_id)
+        compute = cls.admin_conn.compute  # one proxy for both threads
+        services, hypervisors = clients.side_by_side(
+            lambda: list(compute.services(binary=hosts.COMPUTE_BINARY)),
+            lambda: list(compute.hypervisors(details=True)))
         hosts.check_compute_hosts(services, configured)
-        hypervisors = list(cls.admin_conn.compute.hypervisors(details=True))
-        cls.source_rp = hosts.provider_for_host(
-            hypervisors, opts.source_host, 'source_host', cls.placement)
-        cls.destination_rp = hosts.provider_for_host(
-            hypervisors, opts.destination_host, 'destination_host',
-            cls.placement)
+        cls.source_rp, cls.destination_rp = clients.side_by_side(
+            lambda: hosts.provider_for_host(
+                hypervisors, opts.source_host, 'source_host', cls.placement),
+            lambda: hosts.provider_for_host(
+                hypervisors, opts.destination_host, 'destination_host',
+                cls.placement))
         LOG.info('Source %s is resource provider %s; destination %s is %s',
                  opts.source_host, cls.source_rp, opts.destination_host,
                  cls.destination_rp)
-        # The project the primary's token is scoped to (pre-provisioned
-        # credentials may name it without its id); the primary
-        # authenticates here, before the test.
-        cls.project_id = cls.conn.current_project_id
 
     def scene(self, move, old_sizes, new_sizes, reverse=False,
               driver=plugin_config.DESTINATION_DRIVER):
@@ -208,24 +211,25 @@ class ScenarioTest(test.BaseTestCase):
     # Pinning: traits and flavors, each undone by a cleanup registered
     # before the change, so that a half-done change is undone too.
 
-    def create_trait(self, role):
-        """A custom trait unique to this test, on no provider yet."""
-        trait = 'CUSTOM_RESIZE_FAIL_%s_%s' % (
+    def new_trait(self, role):
+        """The name of a custom trait unique to this test (not created)."""
+        return 'CUSTOM_RESIZE_FAIL_%s_%s' % (
             role, uuidutils.generate_uuid(dashed=False).upper())
+
+    def create_trait(self, trait):
+        """Create ``trait`` in placement, on no provider yet."""
         self.addCleanup(self.placement.delete_trait, trait)
         self.placement.create_trait(trait)
-        return trait
 
     def set_trait(self, provider, trait):
         """Set ``trait`` on ``provider``; every other trait stays."""
         self.addCleanup(self.placement.remove_provider_trait, provider, trait)
         self.placement.add_provider_trait(provider, trait)
 
-    def pin_trait(self, provider, role):
-        """A trait unique to this test, set on ``provider`` only."""
-        trait = self.create_trait(role)
+    def pin_trait(self, provider, trait):
+        """Create ``trait`` and set it on ``provider`` only."""
+        self.create_trait(trait)
         self.set_trait(provider, trait)
-        return trait
 
     def move_trait(self, trait, from_provider, to_provider):
         """Move ``trait`` so that only ``to_provider`` has it."""
@@ -254,17 +258,33 @@ class ScenarioTest(test.BaseTestCase):
             compute.flavor_add_tenant_access(flavor, self.project_id)
         return flavor
 
+    def pinned_flavor(self, label, sizes, provider, role):
+        """A flavor whose servers only ``provider`` can take.
+
+        It requires a trait unique to this test, set on ``provider`` only;
+        the flavor and the trait are made side by side (nova accepts an
+        extra spec naming a trait placement does not have yet).
+        :returns: the flavor and its trait.
+        """
+        trait = self.new_trait(role)
+        flavor, _ = clients.side_by_side(
+            lambda: self.create_flavor(label, sizes, trait),
+            lambda: self.pin_trait(provider, trait))
+        return flavor, trait
+
     def pin_resize(self, scene):
         """The old and the new flavor, each pinned by a trait of its own.
 
         The old one pins the boot to the scene's source, the new one the
-        resize to its destination.
+        resize to its destination. All four are made side by side.
         """
-        return (
-            self.create_flavor('old', OLD_FLAVOR,
-                               self.pin_trait(scene.source_rp, 'SRC')),
-            self.create_flavor('new', NEW_FLAVOR,
-                               self.pin_trait(scene.destination_rp, 'DST')))
+        old_trait, new_trait = self.new_trait('OLD'), self.new_trait('NEW')
+        old_flavor, new_flavor, _, _ = clients.side_by_side(
+            lambda: self.create_flavor('old', OLD_FLAVOR, old_trait),
+            lambda: self.create_flavor('new', NEW_FLAVOR, new_trait),
+            lambda: self.pin_trait(scene.source_rp, old_trait),
+            lambda: self.pin_trait(scene.destination_rp, new_trait))
+        return old_flavor, new_flavor
 
     def create_image(self):
         """A tiny image of the primary user's own; deleted at cleanup.

@@ -18,6 +18,7 @@ instance actions: all admin's to read.
 
 from openstack import exceptions as sdk_exc
 
+from resize_tempest_plugin import clients
 from resize_tempest_plugin import evidence
 from resize_tempest_plugin import verdicts
 
@@ -60,17 +61,23 @@ class CloudReads:
         return migrations[-1] if migrations else None
 
     def snapshot(self, scene):
-        """The four placement views the verdicts read (see verdicts)."""
-        empty = {'allocations': {}}
-        return {
-            'server': self.placement.consumer_allocations(scene.server_id),
-            'migration': (
+        """The four placement views the verdicts read (see verdicts).
+
+        Read side by side: read one after another, they were no more one
+        moment's view, as placement has no snapshot across calls.
+        """
+        reads = {
+            'server': lambda: self.placement.consumer_allocations(
+                scene.server_id),
+            'migration': lambda: (
                 self.placement.consumer_allocations(scene.migration_id)
-                if scene.migration_id else empty),
-            'source': self.placement.provider_allocations(scene.source_rp),
-            'destination': self.placement.provider_allocations(
+                if scene.migration_id else {'allocations': {}}),
+            'source': lambda: self.placement.provider_allocations(
+                scene.source_rp),
+            'destination': lambda: self.placement.provider_allocations(
                 scene.destination_rp),
         }
+        return dict(zip(reads, clients.side_by_side(*reads.values())))
 
     def actions(self, server_id):
         """The server's instance actions with their events (admin)."""

@@ -53,8 +53,8 @@ class MigrateFailOnDestinationTest(base.ScenarioTest):
     @utils.services('compute')
     def test_cold_migrate_fail_on_destination_keeps_allocations(self):
         # 1. Pin the boot to the source.
-        trait = self.pin_trait(self.source_rp, 'MIG')
-        flavor = self.create_flavor('migrate', base.OLD_FLAVOR, trait)
+        flavor, trait = self.pinned_flavor('migrate', base.OLD_FLAVOR,
+                                           self.source_rp, 'MIG')
 
         # 2. Boot on the source.
         scene = self.scene('migration', base.OLD_FLAVOR, base.OLD_FLAVOR)

@@ -13,6 +13,7 @@
 from tempest.common import utils
 from tempest.lib import decorators
 
+from resize_tempest_plugin import clients
 from resize_tempest_plugin.scenario import base
 from resize_tempest_plugin import verdicts
 
@@ -47,10 +48,12 @@ class ResizeNoValidHostTest(base.ScenarioTest):
     @utils.services('compute')
     def test_resize_no_valid_host_keeps_source_allocations(self):
         # 1. Pin the boot to the source; the new flavor fits no host.
-        old_flavor = self.create_flavor(
-            'old', base.OLD_FLAVOR, self.pin_trait(self.source_rp, 'SRC'))
-        new_flavor = self.create_flavor(
-            'nowhere', base.NEW_FLAVOR, self.create_trait('NOWHERE'))
+        nowhere = self.new_trait('NOWHERE')
+        (old_flavor, _), new_flavor, _ = clients.side_by_side(
+            lambda: self.pinned_flavor('old', base.OLD_FLAVOR,
+                                       self.source_rp, 'SRC'),
+            lambda: self.create_flavor('nowhere', base.NEW_FLAVOR, nowhere),
+            lambda: self.create_trait(nowhere))
 
         # 2. Boot on the source.
         scene = self.scene('resize', base.OLD_FLAVOR, base.NEW_FLAVOR)

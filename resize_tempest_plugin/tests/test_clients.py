@@ -11,6 +11,8 @@
 # under the License.
 
 import datetime
+import threading
+import time
 import types
 
 import fixtures
@@ -158,3 +160,45 @@ class TestRequestLog(base.TestCase):
         self.addCleanup(conn.close)
         self.assertIn(clients.log_response,
                       conn.session.session.hooks['response'])
+
+    def test_calls_side_by_side_are_logged_with_the_test_that_made_them(self):
+        logs = self.useFixture(fixtures.FakeLogger(level='INFO'))
+        clients.side_by_side(
+            lambda: clients.log_response(self.response(
+                200, {'x-openstack-request-id': 'req-a'})),
+            lambda: clients.log_response(self.response(
+                200, {'x-openstack-request-id': 'req-b'})))
+        lines = logs.output.strip().splitlines()
+        self.assertEqual(2, len(lines))
+        for line in lines:
+            self.assertIn('Request (TestRequestLog:test_calls_side_by_side_'
+                          'are_logged_with_the_test_that_made_them)', line)
+
+
+class TestSideBySide(base.TestCase):
+
+    def test_results_come_in_the_order_of_the_calls(self):
+        self.assertEqual([1, 2, 3], clients.side_by_side(
+            lambda: 1, lambda: 2, lambda: 3))
+
+    def test_the_calls_run_at_once(self):
+        # Each call waits for the other: in turn, they would never end.
+        barrier = threading.Barrier(2, timeout=5)
+        self.assertEqual([0, 1], sorted(clients.side_by_side(
+            barrier.wait, barrier.wait)))
+
+    def test_every_call_ends_before_the_first_error_is_raised(self):
+        ended = []
+
+        def slow():
+            time.sleep(0.2)
+            ended.append('slow')
+
+        def broken(message):
+            raise ValueError(message)
+
+        error = self.assertRaises(
+            ValueError, clients.side_by_side, lambda: broken('first'),
+            slow, lambda: broken('second'))
+        self.assertEqual('first', str(error))
+        self.assertEqual(['slow'], ended)

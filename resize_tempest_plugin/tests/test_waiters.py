@@ -51,8 +51,9 @@ class TestWaitFor(base.TestCase):
                                               'error']))
 
     def test_polls_fast_first_then_at_the_configured_interval(self):
-        self._wait(['migrating'] * 6 + ['error'])
-        self.assertEqual([0.25, 0.5, 1, 2, 2, 2], self.clock.pauses)
+        # 40 quarter seconds make the fast window; then 0.5, 1, 2, 2.
+        self._wait(['migrating'] * 44 + ['error'], timeout=60)
+        self.assertEqual([0.25] * 40 + [0.5, 1, 2, 2], self.clock.pauses)
 
     def test_interval_shorter_than_the_first_pause(self):
         self._wait(['migrating'] * 3 + ['error'], interval=0.1)

@@ -61,9 +61,8 @@ class DeleteWhileComputeDownTest(disruptive.DisruptiveScenarioTest):
     @utils.services('compute')
     def test_delete_while_compute_down_deletes_allocations(self):
         # 1. Pin the boot to the source.
-        flavor = self.create_flavor(
-            'local-delete', base.OLD_FLAVOR,
-            self.pin_trait(self.source_rp, 'DOWN'))
+        flavor, _ = self.pinned_flavor('local-delete', base.OLD_FLAVOR,
+                                       self.source_rp, 'DOWN')
 
         # 2. Boot on the source.
         scene = self.scene(None, base.OLD_FLAVOR, base.OLD_FLAVOR)

@@ -58,9 +58,8 @@ class EvacuateNoValidHostTest(disruptive.DisruptiveScenarioTest):
     @utils.services('compute')
     def test_evacuate_no_valid_host_sets_migration_error(self):
         # 1. Pin the boot to the source.
-        flavor = self.create_flavor(
-            'evacuate', base.OLD_FLAVOR,
-            self.pin_trait(self.source_rp, 'EVAC'))
+        flavor, _ = self.pinned_flavor('evacuate', base.OLD_FLAVOR,
+                                       self.source_rp, 'EVAC')
 
         # 2. Boot on the source.
         scene = self.scene('evacuation', base.OLD_FLAVOR, base.OLD_FLAVOR)

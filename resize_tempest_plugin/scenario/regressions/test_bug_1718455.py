@@ -78,8 +78,8 @@ class LiveMigrateOneOfMultiCreateTest(base.ScenarioTest):
     @utils.services('compute')
     def test_live_migrate_one_server_of_a_multi_create(self):
         # 1. Pin the boot to the source.
-        trait = self.pin_trait(self.source_rp, 'MULTI')
-        flavor = self.create_flavor('multi', base.OLD_FLAVOR, trait)
+        flavor, trait = self.pinned_flavor('multi', base.OLD_FLAVOR,
+                                           self.source_rp, 'MULTI')
 
         # 2. Two servers in one request, on the source.
         scenes = [

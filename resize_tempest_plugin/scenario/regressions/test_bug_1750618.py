@@ -58,9 +58,8 @@ class RebuildSameHostNoMigrationTest(base.ScenarioTest):
     @utils.services('compute', 'image')
     def test_rebuild_with_new_image_records_no_migration(self):
         # 1. Pin the boot to the source.
-        flavor = self.create_flavor(
-            'rebuild', base.OLD_FLAVOR,
-            self.pin_trait(self.source_rp, 'REBUILD'))
+        flavor, _ = self.pinned_flavor('rebuild', base.OLD_FLAVOR,
+                                       self.source_rp, 'REBUILD')
 
         # 2. An image of the member's own.
         image = self.create_image()

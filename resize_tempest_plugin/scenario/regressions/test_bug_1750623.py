@@ -66,8 +66,8 @@ class RebuildOnFullHostTest(disruptive.DisruptiveScenarioTest):
         # 1. A flavor that takes three fifths of the source's disk.
         room, max_unit = self.placement.free(self.source_rp, 'DISK_GB')
         sizes = dict(base.OLD_FLAVOR, disk=min(room * 3 // 5, max_unit))
-        flavor = self.create_flavor(
-            'full', sizes, self.pin_trait(self.source_rp, 'FULL'))
+        flavor, _ = self.pinned_flavor('full', sizes, self.source_rp,
+                                       'FULL')
 
         # 2. An image of the member's own.
         image = self.create_image()

@@ -14,6 +14,7 @@
 from tempest.common import utils
 from tempest.lib import decorators
 
+from resize_tempest_plugin import clients
 from resize_tempest_plugin import regressions
 from resize_tempest_plugin.scenario import base
 from resize_tempest_plugin import verdicts
@@ -58,11 +59,11 @@ class LiveMigrateAfterRevertTest(base.ScenarioTest):
         # 1 and 2. Boot on host2, resize to host1, revert.
         resize = self.scene('resize', base.OLD_FLAVOR, base.NEW_FLAVOR,
                             reverse=True, driver=None)
-        old_trait = self.pin_trait(resize.source_rp, 'OLD')
-        old_flavor = self.create_flavor('old', base.OLD_FLAVOR, old_trait)
-        new_flavor = self.create_flavor(
-            'new', base.NEW_FLAVOR,
-            self.pin_trait(resize.destination_rp, 'NEW'))
+        (old_flavor, old_trait), (new_flavor, _) = clients.side_by_side(
+            lambda: self.pinned_flavor('old', base.OLD_FLAVOR,
+                                       resize.source_rp, 'OLD'),
+            lambda: self.pinned_flavor('new', base.NEW_FLAVOR,
+                                       resize.destination_rp, 'NEW'))
         resize = self.boot_on_source(resize, old_flavor)
         self.conn.compute.resize_server(resize.server_id, new_flavor.id)
         resize, _ = self.wait_for_move(resize, 'finished', 'VERIFY_RESIZE')
