@@ -119,15 +119,17 @@ def _run(cloud, args):
             progress.step(line)
 
 
-def run_tempest(cloud, extra, prefix='', regex=None):
+def run_tempest(cloud, extra, prefix='', regex=None, selection=None):
     """``tempest run`` in the workspace: (rc, output).
 
-    ``regex``: the tests, by default the shape's (the whole family). The
-    output is shown as it goes, each line after ``prefix``.
+    ``regex``: the tests, by default the shape's (the whole family);
+    ``selection``: tempest's arguments that select them instead (see
+    tempest_lib.selection_args). The output is shown as it goes, each line
+    after ``prefix``.
     """
     extra = [a for a in extra if a != '--']
-    cmd = [cloud.paths.bin('tempest'), 'run', '--regex',
-           regex or cloud.tempest_options['test_regex']] + extra
+    cmd = [cloud.paths.bin('tempest'), 'run'] + (selection or [
+        '--regex', regex or cloud.tempest_options['test_regex']]) + extra
     progress.step('$ %s  (in %s)' % (' '.join(cmd[1:]),
                                      cloud.paths.workspace))
     began = time.monotonic()
@@ -185,13 +187,16 @@ def _test(cloud, args):
     """``tempest run`` in the running cloud's workspace, as it prints it.
 
     With the workspace's pre-provisioned accounts unless told: no users
-    and projects to make and delete around each test class.
+    and projects to make and delete around each test class. The tests come
+    from the list saved by an earlier run of the same regex, while no test
+    file has changed: tempest then lists nothing.
     """
     regex, extra = test_selection(args.selection)
     _require_up(cloud, 'test')
     accounts = ([] if args.dynamic_credentials
                 else tempest_lib.pre_provisioned_args(cloud.paths))
-    return run_tempest(cloud, accounts + extra, regex=regex)[0]
+    return run_tempest(cloud, accounts + extra, selection=(
+        tempest_lib.selection_args(cloud.paths, regex)))[0]
 
 
 def test_selection(words):

@@ -14,10 +14,21 @@
 names this cloud, its flavors and its image.
 """
 
+import glob
+import hashlib
 import os
+import re
+import subprocess
 
 from localcloud import configs
+from localcloud import errors
+from localcloud import layout
+from localcloud import nova_tree
+from localcloud import processes
 from localcloud import provision
+
+# What ``tempest run --list-tests`` prints for each test, and nothing else.
+TEST_ID = re.compile(r'^[A-Za-z_][\w.]*(\[[^\]\s]*\])?$')
 
 
 def options(paths, secrets, shape, tempest_options, flavor_ids, image_id):
@@ -128,3 +139,67 @@ def pre_provisioned(sections, accounts_file):
     auth.update(use_dynamic_credentials='false',
                 test_accounts_file=accounts_file)
     return dict(sections, auth=auth)
+
+
+def selection_args(paths, regex):
+    """``tempest run``'s arguments that select the tests ``regex`` matches.
+
+    ``tempest run --regex`` first lists every test, in a process that
+    imports all of tempest's and the plugins' tests, before its worker
+    imports them again; given the ids (``--load-list``), it lists none.
+    The ids are saved per regex in the state directory, under a key of the
+    trees tempest finds tests in (discovery_key): an edit there, a new test
+    included, lists them anew.
+    """
+    saved_lists = paths.path('test-lists')
+    name = hashlib.sha256(regex.encode()).hexdigest()[:16]
+    saved = os.path.join(saved_lists, '%s-%s.txt' % (
+        name, discovery_key(paths)[:16]))
+    if not os.path.exists(saved):
+        ids = list_tests(paths, regex)
+        if not ids:
+            return ['--regex', regex]  # tempest says that nothing matched
+        for stale in glob.glob(os.path.join(saved_lists, name + '-*')):
+            os.remove(stale)
+        os.makedirs(saved_lists, exist_ok=True)
+        with open(saved + '.part', 'w') as f:
+            f.write('\n'.join(ids) + '\n')
+        os.replace(saved + '.part', saved)
+    return ['--load-list', saved]
+
+
+def discovery_key(paths):
+    """A digest of every Python file tempest discovers tests among.
+
+    Each file's path, size and modification time, in tempest's package and
+    the plugin's checkout (installed editable), and the venv's set of
+    installed distributions (another plugin, another release).
+    """
+    site = nova_tree.venv_site_packages(paths.venv)
+    digest = hashlib.sha256()
+    for name in sorted(glob.glob(os.path.join(site, '*.dist-info'))):
+        digest.update(os.path.basename(name).encode() + b'\n')
+    for tree in (os.path.join(site, 'tempest'),
+                 os.path.join(layout.REPO_ROOT, 'resize_tempest_plugin')):
+        for folder, children, files in os.walk(tree):
+            children.sort()
+            for file_name in sorted(f for f in files if f.endswith('.py')):
+                path = os.path.join(folder, file_name)
+                stat = os.stat(path)
+                digest.update(('%s %d %d\n' % (
+                    path, stat.st_size, stat.st_mtime_ns)).encode())
+    return digest.hexdigest()
+
+
+def list_tests(paths, regex):
+    """The ids of the tests ``regex`` selects, as tempest lists them."""
+    proc = subprocess.run(
+        [paths.bin('tempest'), 'run', '--list-tests', '--regex', regex],
+        cwd=paths.workspace, capture_output=True, text=True)
+    if proc.returncode:
+        raise errors.CloudError(
+            'tempest run --list-tests --regex %s exited %d in %s; its '
+            'output ends with:\n%s' % (
+                regex, proc.returncode, paths.workspace,
+                processes.tail_text(proc.stdout + proc.stderr, 15)))
+    return [line for line in proc.stdout.splitlines() if TEST_ID.match(line)]

@@ -188,13 +188,16 @@ def edit_to_verdict(bench, figure, tree):
 
     ``tree``: a copy of nova that the bench cloud then runs (until it is
     torn down). The edit writes the file's own text back, which changes
-    nothing but its modification time, as a developer's save does.
-    Returns the scenario's exit status.
+    nothing but its modification time, as a developer's save does. The
+    scenario runs as ``localcloud test`` runs it. Returns the scenario's
+    exit status.
     """
     sourced = cloud_mod.Cloud(
         bench.paths, nova_choice=nova_tree.NovaChoice.from_args(
             source=tree))
     stack.up(sourced)  # every nova service, from the copy
+    # As after the developer's first "localcloud test": its list saved.
+    tempest.selection_args(bench.paths, BUG_TEST)
     manager = os.path.join(tree, 'nova', 'compute', 'manager.py')
     began = time.monotonic()
     with open(manager) as f:
@@ -203,7 +206,8 @@ def edit_to_verdict(bench, figure, tree):
         f.write(text)
     restart, names = timed(lambda: stack.restart_nova(sourced))
     rc, wall, own, outcomes = run_stestr_like(
-        [bench.paths.bin('tempest'), 'run', '--regex', BUG_TEST]
+        [bench.paths.bin('tempest'), 'run']
+        + tempest.selection_args(bench.paths, BUG_TEST)
         + tempest.pre_provisioned_args(bench.paths),
         bench.paths.workspace)
     figure('edit to verdict: nova/compute/manager.py saved, restart, '
@@ -213,8 +217,8 @@ def edit_to_verdict(bench, figure, tree):
     for name in names:
         figure('    start of %s, to its fresh report' % name,
                sourced.processes.start_times[name])
-    figure('  tempest run of the scenario (pre-provisioned accounts)',
-           wall)
+    figure('  localcloud test: tempest run of the scenario (its saved list, '
+           'pre-provisioned accounts)', wall)
     figure('    the test itself', own)
     return rc
 
