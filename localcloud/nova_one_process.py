@@ -27,6 +27,11 @@ changing the driver class the cloud's shape names; the ``compute_id`` file
 in its state_path (written by ``up``) holds the same uuid, as nova expects
 of a compute that starts again.
 
+Every service reports to nova's service group as soon as it has joined
+it (its RPC servers started), not INITIAL_REPORTING_DELAY (5 s) later:
+that first report is what tells ``up`` and ``restart`` that the new
+process serves (lib/nova ``reports_since``).
+
 It is nova's own ``main()`` otherwise.
 """
 
@@ -58,6 +63,11 @@ def pin_fake_node_uuid(host):
     setattr(uuidsentinel, 'node_%s' % host, stable_node_uuid(host))
 
 
+def report_at_join():
+    from nova.servicegroup import api
+    api.INITIAL_REPORTING_DELAY = 0
+
+
 def serve_in_this_process():
     from nova import service
     serve = service.serve
@@ -79,6 +89,7 @@ def main():
         pin_fake_node_uuid(os.environ[COMPUTE_HOST])
     else:
         serve_in_this_process()
+    report_at_join()
     sys.modules[MAINS[binary]].main()
 
 
