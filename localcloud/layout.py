@@ -19,6 +19,8 @@ import configparser
 import dataclasses
 import os
 
+from localcloud import dbcache
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONSTRAINTS = os.path.join(REPO_ROOT, 'constraints.txt')
 CLOUD_SHAPE = os.path.join(REPO_ROOT, 'resize_tempest_plugin',
@@ -111,6 +113,8 @@ class Layout:
 
     home: str
     state: str
+    # The database cache; HOME/db-cache (dbcache.DIRECTORY) when empty.
+    database_cache: str = ''
 
     @classmethod
     def from_args(cls, home=None, state_dir=None):
@@ -128,6 +132,11 @@ class Layout:
 
     def bin(self, name):
         return os.path.join(self.venv, 'bin', name)
+
+    @property
+    def db_cache(self):
+        return self.database_cache or os.path.join(self.home,
+                                                   dbcache.DIRECTORY)
 
     def path(self, *parts):
         return os.path.join(self.state, *parts)

@@ -128,7 +128,7 @@ def sync(cloud, step, databases, *cmd, cacheable=True, **kwargs):
     """
     if cloud.state.is_done(step):
         return
-    cache = cache_of(cloud.paths.home) if cacheable else None
+    cache = cache_of(cloud.paths) if cacheable else None
     if cache and _restored(cloud, cache, step, databases):
         cloud.state.mark_done(step)
         return
@@ -144,8 +144,8 @@ def sync(cloud, step, databases, *cmd, cacheable=True, **kwargs):
 
 
 @functools.lru_cache()
-def cache_of(home):
-    """The database cache for this venv and MariaDB, in ``home``.
+def cache_of(paths):
+    """The database cache for this venv and MariaDB, in ``paths.db_cache``.
 
     Computed once per process; None where MariaDB cannot say its version.
     """
@@ -157,7 +157,7 @@ def cache_of(home):
                       % (layout.MARIADBD, exc))
         return None
     installed = dbcache.installed_packages(SYNCING_PACKAGES)
-    return dbcache.DatabaseCache(os.path.join(home, dbcache.DIRECTORY),
+    return dbcache.DatabaseCache(paths.db_cache,
                                  dbcache.key(installed, server))
 
 

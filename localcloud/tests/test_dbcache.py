@@ -282,18 +282,19 @@ class CacheOfTest(base.TestCase):
         out = self.capture()
         self.useFixture(fixtures.MockPatchObject(
             layout, 'MARIADBD', '/nonexistent/mariadbd'))
-        self.assertIsNone(database.cache_of(self.make_layout().home))
+        self.assertIsNone(database.cache_of(self.make_layout()))
         self.assertIn('no database cache: /nonexistent/mariadbd --version '
                       'failed', out.getvalue())
 
     def test_the_cache_is_in_the_home_keyed_on_the_versions(self):
-        home = self.make_layout().home
+        paths = self.make_layout()
+        home = paths.home
         server = os.path.join(home, 'mariadbd')
         with open(server, 'w') as f:
             f.write("#!/bin/sh\nprintf '%s'\n" % SERVER.replace('\n', '\\n'))
         os.chmod(server, 0o700)
         self.useFixture(fixtures.MockPatchObject(layout, 'MARIADBD', server))
-        cache = database.cache_of(home)
+        cache = database.cache_of(paths)
         self.assertEqual(os.path.join(home, dbcache.DIRECTORY),
                          os.path.dirname(cache.directory))
         self.assertEqual(dbcache.key(
