@@ -24,6 +24,9 @@ the scheduler can only choose that provider's host, whatever its settings
 (such as ``allow_resize_to_same_host``).
 """
 
+import contextvars
+import functools
+
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 from tempest.common import credentials_factory
@@ -43,6 +46,11 @@ from resize_tempest_plugin import verdicts
 
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
+
+# The cleanups of the call that ScenarioTest.side_by_side runs in this
+# thread; None outside it.
+_CALL_CLEANUPS = contextvars.ContextVar('resize_fail_call_cleanups',
+                                        default=None)
 
 # The two flavors differ in VCPU, MEMORY_MB and DISK_GB, so that an
 # allocation tells which flavor it was made for.
@@ -208,6 +216,33 @@ class ScenarioTest(test.BaseTestCase):
             new_resources=verdicts.flavor_resources(**new_sizes),
             driver=driver)
 
+    def addCleanup(self, function, *args, **kwargs):
+        """As testtools', but a side_by_side call's cleanups are its own."""
+        cleanups = _CALL_CLEANUPS.get()
+        if cleanups is None:
+            return super().addCleanup(function, *args, **kwargs)
+        cleanups.append(functools.partial(function, *args, **kwargs))
+
+    def side_by_side(self, *calls):
+        """clients.side_by_side for calls that register cleanups.
+
+        Each call's cleanups are undone in their own reverse order, beside
+        the other calls' (one cleanup of this test, registered before the
+        calls run).
+        :returns: the calls' results, in order.
+        """
+        per_call = [[] for _ in calls]
+        self.addCleanup(clients.side_by_side, *[
+            functools.partial(_undo, cleanups) for cleanups in per_call])
+
+        def with_own_cleanups(call, cleanups):
+            _CALL_CLEANUPS.set(cleanups)
+            return call()
+
+        return clients.side_by_side(*[
+            functools.partial(with_own_cleanups, call, cleanups)
+            for call, cleanups in zip(calls, per_call)])
+
     # Pinning: traits and flavors, each undone by a cleanup registered
     # before the change, so that a half-done change is undone too.
 
@@ -267,7 +302,7 @@ class ScenarioTest(test.BaseTestCase):
         :returns: the flavor and its trait.
         """
         trait = self.new_trait(role)
-        flavor, _ = clients.side_by_side(
+        flavor, _ = self.side_by_side(
             lambda: self.create_flavor(label, sizes, trait),
             lambda: self.pin_trait(provider, trait))
         return flavor, trait
@@ -279,7 +314,7 @@ class ScenarioTest(test.BaseTestCase):
         resize to its destination. All four are made side by side.
         """
         old_trait, new_trait = self.new_trait('OLD'), self.new_trait('NEW')
-        old_flavor, new_flavor, _, _ = clients.side_by_side(
+        old_flavor, new_flavor, _, _ = self.side_by_side(
             lambda: self.create_flavor('old', OLD_FLAVOR, old_trait),
             lambda: self.create_flavor('new', NEW_FLAVOR, new_trait),
             lambda: self.pin_trait(scene.source_rp, old_trait),
@@ -436,3 +471,19 @@ class ScenarioTest(test.BaseTestCase):
                 'The server\'s fault message is %r, expected it to contain '
                 '%r ([resize_fail] expected_fault).' % (fault, expected),
                 scene)
+
+
+def _undo(cleanups):
+    """Run ``cleanups`` last first, each whatever the others do.
+
+    The first error is raised once all have run; the others are logged.
+    """
+    errors = []
+    for cleanup in reversed(cleanups):
+        try:
+            cleanup()
+        except Exception as exc:
+            LOG.exception('Cleanup %r failed', cleanup)
+            errors.append(exc)
+    if errors:
+        raise errors[0]

@@ -13,7 +13,6 @@
 from tempest.common import utils
 from tempest.lib import decorators
 
-from resize_tempest_plugin import clients
 from resize_tempest_plugin.scenario import base
 from resize_tempest_plugin import verdicts
 
@@ -49,7 +48,7 @@ class ResizeNoValidHostTest(base.ScenarioTest):
     def test_resize_no_valid_host_keeps_source_allocations(self):
         # 1. Pin the boot to the source; the new flavor fits no host.
         nowhere = self.new_trait('NOWHERE')
-        (old_flavor, _), new_flavor, _ = clients.side_by_side(
+        (old_flavor, _), new_flavor, _ = self.side_by_side(
             lambda: self.pinned_flavor('old', base.OLD_FLAVOR,
                                        self.source_rp, 'SRC'),
             lambda: self.create_flavor('nowhere', base.NEW_FLAVOR, nowhere),

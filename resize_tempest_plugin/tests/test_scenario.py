@@ -213,3 +213,50 @@ class TestSkipChecks(base.TestCase):
         exc = self.assertRaises(lib_exc.InvalidConfiguration,
                                 self._skip_checks, fake_conf(image_ref=''))
         self.assertIn('[compute] image_ref', str(exc))
+
+
+class SideBySideCleanupsTest(base.TestCase):
+    """Calls side by side: each one's cleanups undone beside the others'."""
+
+    def setUp(self):
+        super().setUp()
+
+        class Scenario(scenario_base.ScenarioTest):
+            def test_nothing(self):
+                pass
+
+        self.scenario = Scenario('test_nothing')
+        self.undone = []
+
+    def step(self, name, fail=False):
+        self.scenario.addCleanup(self.undone.append, name + ' made')
+        self.scenario.addCleanup(self.undone.append, name + ' changed')
+        if fail:
+            raise ValueError(name)
+        return name
+
+    def test_each_call_s_cleanups_run_last_first(self):
+        self.assertEqual(['a', 'b'], self.scenario.side_by_side(
+            lambda: self.step('a'), lambda: self.step('b')))
+        self.assertEqual([], self.undone)
+        self.scenario.doCleanups()
+        for name in ('a', 'b'):
+            self.assertLess(self.undone.index(name + ' changed'),
+                            self.undone.index(name + ' made'))
+        self.assertEqual(4, len(self.undone))
+
+    def test_a_failed_call_s_cleanups_are_registered_all_the_same(self):
+        self.assertRaises(ValueError, self.scenario.side_by_side,
+                          lambda: self.step('a', fail=True),
+                          lambda: self.step('b'))
+        self.scenario.doCleanups()
+        self.assertEqual(4, len(self.undone))
+
+    def test_a_failed_cleanup_stops_none_of_the_others(self):
+        def broken():
+            raise RuntimeError('cleanup failed')
+
+        self.assertRaises(RuntimeError, scenario_base._undo, [
+            lambda: self.undone.append('first made'), broken,
+            lambda: self.undone.append('last made')])
+        self.assertEqual(['last made', 'first made'], self.undone)

@@ -14,7 +14,6 @@
 from tempest.common import utils
 from tempest.lib import decorators
 
-from resize_tempest_plugin import clients
 from resize_tempest_plugin import regressions
 from resize_tempest_plugin.scenario import base
 from resize_tempest_plugin import verdicts
@@ -59,7 +58,7 @@ class LiveMigrateAfterRevertTest(base.ScenarioTest):
         # 1 and 2. Boot on host2, resize to host1, revert.
         resize = self.scene('resize', base.OLD_FLAVOR, base.NEW_FLAVOR,
                             reverse=True, driver=None)
-        (old_flavor, old_trait), (new_flavor, _) = clients.side_by_side(
+        (old_flavor, old_trait), (new_flavor, _) = self.side_by_side(
             lambda: self.pinned_flavor('old', base.OLD_FLAVOR,
                                        resize.source_rp, 'OLD'),
             lambda: self.pinned_flavor('new', base.NEW_FLAVOR,
