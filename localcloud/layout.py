@@ -28,6 +28,8 @@ CLOUD_SHAPE = os.path.join(REPO_ROOT, 'resize_tempest_plugin',
 DEFAULT_HOME = os.path.join(REPO_ROOT, '.localcloud')
 
 LOOPBACK = '127.0.0.1'
+# The requests each API service's single process serves at once (waitress).
+WSGI_THREADS = 4
 
 # Ports far from the services' usual ones, so that a machine's own MariaDB,
 # RabbitMQ or OpenStack is neither used nor disturbed. LOCALCLOUD_PORT_OFFSET

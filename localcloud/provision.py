@@ -20,7 +20,10 @@ second to import, which ``down``, ``logs`` and ``status`` of a stopped cloud
 need not wait for.
 """
 
+import concurrent.futures
+
 from localcloud import configs
+from localcloud import layout
 
 ADMIN = 'admin'
 # Every placement call here: resource providers, their traits, allocations.
@@ -52,7 +55,9 @@ def identity(conn, secrets):
     One user per service with the admin and service roles in project
     service, as devstack makes them (keystonemiddleware accepts a service
     token only from a user with the service role), and every service's
-    catalog entry.
+    catalog entry. Each user and each service is made beside the others,
+    as many at once as keystone serves (it waits on its database and on
+    each password's hash, not on a core).
     """
     project = (conn.identity.find_project('service', domain_id='default')
                or conn.identity.create_project(name='service',
@@ -60,7 +65,8 @@ def identity(conn, secrets):
     roles = [conn.identity.find_role('admin'),
              conn.identity.find_role('service')
              or conn.identity.create_role(name='service')]
-    for name in configs.SERVICE_USERS:
+
+    def service_user(name):
         user = conn.identity.find_user(name, domain_id='default')
         if user is None:
             user = conn.identity.create_user(
@@ -68,7 +74,8 @@ def identity(conn, secrets):
                 default_project_id=project.id)
         for role in roles:
             conn.identity.assign_project_role_to_user(project, user, role)
-    for service_type, (name, public_url) in configs.endpoints().items():
+
+    def catalog_entry(service_type, name, public_url):
         service = _find_service(conn, service_type)
         if service is None:
             service = conn.identity.create_service(name=name,
@@ -80,6 +87,15 @@ def identity(conn, secrets):
                 conn.identity.create_endpoint(
                     service_id=service.id, interface=interface,
                     url=public_url, region_id=configs.REGION)
+
+    with concurrent.futures.ThreadPoolExecutor(layout.WSGI_THREADS) as pool:
+        made = [pool.submit(service_user, name)
+                for name in configs.SERVICE_USERS] + [
+            pool.submit(catalog_entry, service_type, name, public_url)
+            for service_type, (name, public_url)
+            in configs.endpoints().items()]
+    for future in made:
+        future.result()
 
 
 def test_accounts(conn, secrets):

@@ -53,7 +53,8 @@ def main():
     # An access log line per request, through the service's own logging.
     app = translogger.TransLogger(application(module),
                                   setup_console_handler=False)
-    waitress.serve(app, host=layout.LOOPBACK, port=port, threads=4,
+    waitress.serve(app, host=layout.LOOPBACK, port=port,
+                   threads=layout.WSGI_THREADS,
                    ident=module)
 
 
