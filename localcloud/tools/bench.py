@@ -205,6 +205,7 @@ def edit_to_verdict(bench, figure, tree):
     with open(manager, 'w') as f:
         f.write(text)
     restart, names = timed(lambda: stack.restart_nova(sourced))
+    launch = time.time()
     rc, wall, own, outcomes = run_stestr_like(
         [bench.paths.bin('tempest'), 'run']
         + tempest.selection_args(bench.paths, BUG_TEST)
@@ -220,6 +221,8 @@ def edit_to_verdict(bench, figure, tree):
     figure('  localcloud test: tempest run of the scenario (its saved list, '
            'pre-provisioned accounts)', wall)
     figure('    the test itself', own)
+    for label, seconds in scenario_phases(sourced, launch, wall):
+        figure('      ' + label, seconds)
     return rc
 
 
