@@ -22,6 +22,12 @@ from oslo_utils import uuidutils
 from tempest.lib import exceptions as lib_exc
 
 COMPUTE_BINARY = 'nova-compute'
+# The newest microversion whose hypervisor details nova-api answers from its
+# database: from 2.88 it asks each compute for its uptime, a call over RPC
+# per hypervisor (that nova's fake drivers answer with NotImplementedError,
+# an error logged on each compute). 2.53 and later give the compute node
+# uuid as the hypervisor's id (provider_for_host).
+HYPERVISORS_MICROVERSION = '2.87'
 
 
 def describe_services(services):

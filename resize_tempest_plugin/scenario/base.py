@@ -184,7 +184,8 @@ class ScenarioTest(test.BaseTestCase):
         compute = cls.admin_conn.compute  # one proxy for both threads
         services, hypervisors = clients.side_by_side(
             lambda: list(compute.services(binary=hosts.COMPUTE_BINARY)),
-            lambda: list(compute.hypervisors(details=True)))
+            lambda: list(compute.hypervisors(
+                details=True, microversion=hosts.HYPERVISORS_MICROVERSION)))
         hosts.check_compute_hosts(services, configured)
         cls.source_rp, cls.destination_rp = clients.side_by_side(
             lambda: hosts.provider_for_host(
