@@ -86,18 +86,15 @@ def up_plan(cloud):
         Step('databases', (database.create_databases,), after=('mariadb',)),
         Step('keystone-db', (keystone.init_database,), after=('databases',)),
         # The key repositories need no database: made beside its sync.
-        Step('keystone-fernet', (keystone.init_fernet_keys,)),
-        Step('keystone-credential', (keystone.init_credential_keys,)),
-        # The API starts beside the bootstrap and the credential keys: it
-        # reads the admin from the database and those keys at a request;
-        # only the token keys it wants at its start.
+        Step('keystone-keys', (keystone.init_key_repositories,)),
+        # The API starts beside the bootstrap: it reads the admin from the
+        # database at a request.
         Step('keystone-bootstrap', (keystone.bootstrap,),
              after=('keystone-db',)),
         Step('keystone', (start('keystone'),),
-             after=('keystone-db', 'keystone-fernet')),
+             after=('keystone-db', 'keystone-keys')),
         Step('keystone-accounts', (keystone.create_accounts,),
-             after=('keystone-bootstrap', 'keystone-credential',
-                    'keystone')),
+             after=('keystone-bootstrap', 'keystone')),
         Step('placement', (placement.init, start('placement')),
              after=('databases',)),
         Step('glance', (glance.init, start('glance')), after=('databases',)),

@@ -12,6 +12,7 @@
 
 """keystone, as devstack's lib/keystone."""
 
+import base64
 import os
 import time
 
@@ -21,8 +22,9 @@ from localcloud import progress
 from localcloud import provision
 from localcloud import services as services_mod
 
-# Its key repositories belong to the user that runs the cloud.
-OWNER = ('--keystone-user', 'root', '--keystone-group', 'root')
+# Under its state directory, read by the user that runs the cloud.
+FERNET_KEYS, CREDENTIAL_KEYS = KEY_REPOSITORIES = ('fernet-keys',
+                                                   'credential-keys')
 
 
 def _manage(cloud):
@@ -51,9 +53,9 @@ def options(paths, secrets):
         'database': {'connection': database.db_url(secrets, 'keystone')},
         'token': {'provider': 'fernet'},
         'fernet_tokens': {
-            'key_repository': paths.path('keystone', 'fernet-keys')},
+            'key_repository': paths.path('keystone', FERNET_KEYS)},
         'credential': {
-            'key_repository': paths.path('keystone', 'credential-keys')},
+            'key_repository': paths.path('keystone', CREDENTIAL_KEYS)},
         # bcrypt's lowest cost: every user and token check is cheaper. A
         # throwaway cloud on loopback, not a production setting.
         'identity': {'password_hash_rounds': '4'},
@@ -77,13 +79,24 @@ def init_database(cloud):
                   'db_sync')
 
 
-def init_fernet_keys(cloud):
-    cloud.once('keystone-fernet', *_manage(cloud), 'fernet_setup', *OWNER)
+def init_key_repositories(cloud):
+    """The token and credential keys, as keystone-manage leaves them.
 
-
-def init_credential_keys(cloud):
-    cloud.once('keystone-credential', *_manage(cloud), 'credential_setup',
-               *OWNER)
+    As its fernet_setup and credential_setup do: each repository a 0700
+    directory with key 0 (staged) and key 1 (primary), each a Fernet key
+    (32 random bytes, URL-safe base64) in a 0600 file. Made here rather
+    than by two processes that import all of keystone (some 4 s of a core
+    each) while the other services start.
+    """
+    if cloud.state.is_done('keystone-keys'):
+        return
+    for repository in KEY_REPOSITORIES:
+        path = cloud.paths.path('keystone', repository)
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        for index in ('0', '1'):
+            configs.write_private(os.path.join(path, index), base64.
+                                  urlsafe_b64encode(os.urandom(32)).decode())
+    cloud.state.mark_done('keystone-keys')
 
 
 def bootstrap(cloud):

@@ -24,6 +24,7 @@ import fixtures
 from localcloud import cloud as cloud_mod
 from localcloud import errors
 from localcloud.lib import database
+from localcloud.lib import keystone
 from localcloud.lib import nova
 from localcloud import machine
 from localcloud import nova_one_process
@@ -56,8 +57,7 @@ NEEDS = (
       'manage nova-manage cell_v2 create_cell'),
      ('manage keystone-manage db_sync', 'manage keystone-manage bootstrap'),
      ('manage keystone-manage db_sync', 'start keystone'),
-     ('manage keystone-manage fernet_setup', 'start keystone'),
-     ('manage keystone-manage credential_setup', 'identity'),
+     ('keystone keys', 'start keystone'),
      ('manage keystone-manage bootstrap', 'identity'),
      ('start keystone', 'identity'),
      ('manage placement-manage db sync', 'start placement'),
@@ -121,6 +121,8 @@ class StandIns(fixtures.Fixture):
         self.useFixture(fixtures.MockPatchObject(
             provision, 'identity', self.identity))
         self.useFixture(fixtures.MockPatchObject(
+            keystone, 'init_key_repositories', self.key_repositories))
+        self.useFixture(fixtures.MockPatchObject(
             provision, 'flavors_and_image', self.flavors_and_image))
         self.useFixture(fixtures.MockPatchObject(
             provision, 'test_accounts', self.test_accounts))
@@ -149,6 +151,9 @@ class StandIns(fixtures.Fixture):
 
     def identity(self, conn, secrets):
         self.act('identity')
+
+    def key_repositories(self, cloud):
+        self.act('keystone keys')
 
     def test_accounts(self, conn, secrets):
         self.act('test accounts')
