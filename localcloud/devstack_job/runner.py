@@ -197,6 +197,9 @@ class Run:
         write('/etc/pip.conf', '[global]\ncert = /etc/ssl/certs/'
               'resize-devstack-host.crt\ncache-dir = /var/cache/pip\n'
               'timeout = 180\n')
+        # stack.sh sets LC_ALL=en_US.utf8.
+        write('/etc/locale.gen', 'en_US.UTF-8 UTF-8\n')
+        container_mod.run_logged(['chroot', self.root, 'locale-gen'], log)
         container_mod.run_logged(
             ['chroot', self.root, 'useradd', '--create-home', '--home-dir',
              DEST, '--shell', '/bin/bash', 'stack'], log)
@@ -217,6 +220,9 @@ class Run:
             target = self.in_root(os.path.join(DEST, tree))
             shutil.copytree(os.path.join(SHARED_DIR, tree), target,
                             ignore=shutil.ignore_patterns('.git'))
+            # ../shared is read-only; stack.sh writes into devstack's tree
+            # (.localrc.auto) and requirements' (.venv).
+            container_mod.run_logged(['chmod', '-R', 'u+w', target], log)
             git_commit(target, log)
         tempest = self.in_root(os.path.join(DEST, 'tempest'))
         # pbr versions a git tree from its tags: the sdist's version.
