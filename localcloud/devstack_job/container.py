@@ -97,9 +97,9 @@ def run_logged(command, log, **kwargs):
         code = subprocess.call(command, stdout=out, stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL, **kwargs)
     if code:
-        raise ContainerError('%s exited %d' % (command[0] if command[0]
-                                                not in NICE else
-                                                command[len(NICE)], code))
+        name = command[len(NICE)] if command[:len(NICE)] == NICE else (
+            command[0])
+        raise ContainerError('%s exited %d' % (name, code))
 
 
 def mounts_under(path):

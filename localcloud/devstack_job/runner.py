@@ -45,7 +45,6 @@ import secrets
 import shlex
 import shutil
 import socket
-import subprocess
 import sys
 import tarfile
 import time
@@ -324,7 +323,13 @@ class Run:
         return 'stack.sh log: %s' % self.stack_log()
 
     def stack_log(self):
-        return os.path.join(self.logs, 'devstacklog.txt')
+        # devstack's LOGFILE is a link to the run's dated log, by its path
+        # inside the container.
+        link = os.path.join(self.logs, 'devstacklog.txt')
+        if os.path.islink(link):
+            return os.path.join(self.logs,
+                                os.path.basename(os.readlink(link)))
+        return link
 
     # 7. tempest
     def tempest(self, log):
@@ -420,10 +425,9 @@ def extract(archive, target):
     """An sdist unpacked into target, without its top directory."""
     with tarfile.open(archive) as tar:
         members = tar.getmembers()
-        top = members[0].name.split('/')[0] + '/'
+        top = members[0].name.split('/')[0]
         for member in members:
-            member.name = member.name[len(top):] if member.name.startswith(
-                top) else member.name
+            member.name = member.name[len(top) + 1:]
         tar.extractall(target, [m for m in members if m.name],
                        filter='data')
 
@@ -437,7 +441,8 @@ def git_commit(tree, log, tag=None):
     container_mod.run_logged(git + ['commit', '--quiet', '-m',
                                     'unpacked for the devstack run'], log)
     if tag:
-        container_mod.run_logged(git + ['tag', tag], log)
+        # Annotated: pbr's "git describe --exact-match" skips the others.
+        container_mod.run_logged(git + ['tag', '-a', '-m', tag, tag], log)
 
 
 def leftovers(dry_run_file):
