@@ -41,6 +41,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -83,6 +84,10 @@ PASSWORDS = ('ADMIN_PASSWORD', 'DATABASE_PASSWORD', 'RABBIT_PASSWORD',
 DEVSTACK_PORTS = (80, 443, 3306, 4369, 5672, 11211, 25672, 5000, 8774,
                   8775, 8778, 9292, 9696, 60999)
 LOG_TAIL = 40
+# A line of requirements' upper-constraints.txt: name===version[;marker].
+UPPER_CONSTRAINT = re.compile(
+    r'^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)===(?P<version>[^;\s]+)'
+    r'(?P<rest>.*\n?)$', re.DOTALL)
 # lib/tempest's os-test-images: it clones and builds them (downloads)
 # when glance is on, with no variable to turn that off; the checkout in
 # DEST is a stand-in whose "generate" writes an empty manifest (the
@@ -199,6 +204,9 @@ class Run:
         # stack.sh sets LC_ALL=en_US.utf8.
         write('/etc/locale.gen', 'en_US.UTF-8 UTF-8\n')
         container_mod.run_logged(['chroot', self.root, 'locale-gen'], log)
+        # No manual pages: apt's installs (man-db's index) are faster.
+        write('/etc/dpkg/dpkg.cfg.d/resize-devstack-noman',
+              'path-exclude=/usr/share/man/*\n')
         container_mod.run_logged(
             ['chroot', self.root, 'useradd', '--create-home', '--home-dir',
              DEST, '--shell', '/bin/bash', 'stack'], log)
@@ -222,6 +230,10 @@ class Run:
             # ../shared is read-only; stack.sh writes into devstack's tree
             # (.localrc.auto) and requirements' (.venv).
             container_mod.run_logged(['chmod', '-R', 'u+w', target], log)
+            if tree == 'requirements':
+                pin_upper_constraints(
+                    os.path.join(target, 'upper-constraints.txt'),
+                    project_pins(layout.CONSTRAINTS), log)
             git_commit(target, log)
         tempest = self.in_root(os.path.join(DEST, 'tempest'))
         # pbr versions a git tree from its tags: the sdist's version.
@@ -430,6 +442,49 @@ def extract(archive, target):
             member.name = member.name[len(top) + 1:]
         tar.extractall(target, [m for m in members if m.name],
                        filter='data')
+
+
+def normalized(name):
+    return re.sub(r'[-_.]+', '-', name).lower()
+
+
+def project_pins(constraints):
+    """{normalized name: version} of a pip constraints file (==)."""
+    pins = {}
+    with open(constraints) as f:
+        for line in f:
+            name, sep, version = line.split('#')[0].partition('==')
+            if sep:
+                pins[normalized(name.strip())] = version.strip()
+    return pins
+
+
+def pin_upper_constraints(path, pins, log):
+    """upper-constraints.txt with constraints.txt's versions where both pin.
+
+    The sdists in DEST are the releases constraints.txt pins, newer than
+    the requirements snapshot in ../shared (nova 34.0.0 needs a newer
+    keystoneauth1 than it pins): the versions the project's own cloud runs
+    are a set that installs together.
+    """
+    changed = []
+    lines = []
+    with open(path) as f:
+        for line in f:
+            match = UPPER_CONSTRAINT.match(line)
+            if match and normalized(match.group('name')) in pins:
+                wanted = pins[normalized(match.group('name'))]
+                if wanted != match.group('version'):
+                    changed.append('%s %s -> %s' % (
+                        match.group('name'), match.group('version'), wanted))
+                    line = '%s===%s%s' % (match.group('name'), wanted,
+                                          match.group('rest'))
+            lines.append(line)
+    with open(path, 'w') as f:
+        f.writelines(lines)
+    with open(log, 'a') as f:
+        f.write('upper-constraints.txt: %d pins from constraints.txt:\n%s\n'
+                % (len(changed), '\n'.join(changed)))
 
 
 def git_commit(tree, log, tag=None):

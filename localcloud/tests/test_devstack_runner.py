@@ -23,6 +23,7 @@ import fixtures
 
 from localcloud.devstack_job import container
 from localcloud.devstack_job import runner
+from localcloud import install
 from localcloud import layout
 from localcloud import proof
 from localcloud.tests import base
@@ -214,3 +215,28 @@ class ToxEnvTest(base.TestCase):
         self.assertNotIn('devstack', envlist)
         self.assertIn('python3 -m localcloud.devstack_job',
                       parser.get('testenv:devstack', 'commands'))
+
+
+class UpperConstraintsTest(base.TestCase):
+
+    def test_the_projects_pins_win_where_both_pin(self):
+        tmp = self.useFixture(fixtures.TempDir()).path
+        upper = os.path.join(tmp, 'upper-constraints.txt')
+        with open(upper, 'w') as f:
+            f.write('keystoneauth1===5.15.0\n'
+                    'pywin32===306;sys_platform=="win32"\n'
+                    'oslo.config===9.0.0;python_version>="3.10"\n'
+                    'zzz-only-here===1.0\n')
+        runner.pin_upper_constraints(
+            upper, {'keystoneauth1': '5.16.1', 'oslo-config': '10.1.0'},
+            os.path.join(tmp, 'log'))
+        with open(upper) as f:
+            self.assertEqual('keystoneauth1===5.16.1\n'
+                             'pywin32===306;sys_platform=="win32"\n'
+                             'oslo.config===10.1.0;python_version>="3.10"\n'
+                             'zzz-only-here===1.0\n', f.read())
+
+    def test_the_projects_pins_are_read_normalized(self):
+        pins = runner.project_pins(layout.CONSTRAINTS)
+        self.assertEqual(install.pinned_version('nova'), pins['nova'])
+        self.assertIn('oslo-config', pins)
