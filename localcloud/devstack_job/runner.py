@@ -46,6 +46,7 @@ import secrets
 import shlex
 import shutil
 import socket
+import subprocess
 import sys
 import tarfile
 import time
@@ -105,6 +106,22 @@ open('images/manifest.yaml', 'w').write('images: []\\n')"
 """
 
 
+# The container shares the host's network namespace, whose sysctls it must
+# not change (and its /proc/sys is read-only): stack.sh and lib/nova set
+# net.ipv4.ip_forward=1 "just in case", which fake computes with no guests
+# and no network do not need. sudo finds this before /usr/sbin/sysctl
+# (secure_path); any other use goes to the real one.
+SYSCTL_SHIM = """\
+#!/bin/sh
+# resize-tempest-plugin's devstack run: see localcloud/devstack_job/runner.py.
+if [ "$*" = "-w net.ipv4.ip_forward=1" ]; then
+    echo "sysctl: net.ipv4.ip_forward left as the host has it (shared)" >&2
+    exit 0
+fi
+exec /usr/sbin/sysctl "$@"
+"""
+
+
 class StepFailed(Exception):
     pass
 
@@ -118,7 +135,9 @@ class Run:
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime(
             '%Y%m%dT%H%M%SZ')
         self.dir = os.path.join(state_dir, 'runs', stamp)
+        # devstack's /opt/stack/logs, and their copy before clean.sh.
         self.logs = os.path.join(self.dir, 'logs')
+        self.kept_logs = os.path.join(self.dir, 'devstack-logs')
         os.makedirs(self.logs, exist_ok=True)
         self.root = os.path.join(state_dir, 'root')
         self.base = os.path.join(state_dir, 'base')
@@ -213,6 +232,7 @@ class Run:
         os.chmod(self.in_root(DEST), 0o755)
         write('/etc/sudoers.d/stack', 'stack ALL=(root) NOPASSWD:ALL\n',
               0o440)
+        write('/usr/local/sbin/sysctl', SYSCTL_SHIM, 0o755)
 
     # 3. sources
     def sources(self, log):
@@ -337,10 +357,11 @@ class Run:
     def stack_log(self):
         # devstack's LOGFILE is a link to the run's dated log, by its path
         # inside the container.
-        link = os.path.join(self.logs, 'devstacklog.txt')
+        logs = (self.kept_logs if os.path.isdir(self.kept_logs)
+                else self.logs)
+        link = os.path.join(logs, 'devstacklog.txt')
         if os.path.islink(link):
-            return os.path.join(self.logs,
-                                os.path.basename(os.readlink(link)))
+            return os.path.join(logs, os.path.basename(os.readlink(link)))
         return link
 
     # 7. tempest
@@ -391,8 +412,16 @@ class Run:
 
     # 8. unstack
     def unstack(self, log):
-        self.in_container('cd %s/devstack && ./unstack.sh && ./clean.sh'
-                          % DEST, log)
+        with open(os.path.join(self.dir, 'journal.txt'), 'w') as journal:
+            subprocess.call(self.container.enter(
+                ['journalctl', '--no-pager', '-o', 'short-precise']),
+                stdout=journal, stderr=subprocess.STDOUT)
+        try:
+            self.in_container('cd %s/devstack && ./unstack.sh' % DEST, log)
+        finally:
+            # clean.sh removes devstack's logs.
+            shutil.copytree(self.logs, self.kept_logs, symlinks=True)
+        self.in_container('cd %s/devstack && ./clean.sh' % DEST, log)
 
     # 9. stop
     def stop(self, log):

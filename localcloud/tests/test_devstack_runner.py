@@ -240,3 +240,27 @@ class UpperConstraintsTest(base.TestCase):
         pins = runner.project_pins(layout.CONSTRAINTS)
         self.assertEqual(install.pinned_version('nova'), pins['nova'])
         self.assertIn('oslo-config', pins)
+
+
+class SysctlShimTest(base.TestCase):
+
+    def shim(self, *args):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'sysctl')
+        with open(path, 'w') as f:
+            f.write(runner.SYSCTL_SHIM)
+        return subprocess.run(['sh', path] + list(args),
+                              capture_output=True, text=True)
+
+    def test_ip_forward_is_not_written_to_the_shared_namespace(self):
+        # stack.sh's and lib/nova's "sudo sysctl -w net.ipv4.ip_forward=1"
+        # failed here (a read-only /proc/sys): it must succeed unapplied.
+        result = self.shim('-w', 'net.ipv4.ip_forward=1')
+        self.assertEqual(0, result.returncode)
+        self.assertIn('left as the host has it', result.stderr)
+
+    def test_everything_else_goes_to_the_real_sysctl(self):
+        if not os.path.exists('/usr/sbin/sysctl'):
+            self.skipTest('no /usr/sbin/sysctl here')
+        result = self.shim('-n', 'kernel.ostype')
+        self.assertEqual(('Linux\n', 0), (result.stdout, result.returncode))
