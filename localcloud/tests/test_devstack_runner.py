@@ -264,3 +264,31 @@ class SysctlShimTest(base.TestCase):
             self.skipTest('no /usr/sbin/sysctl here')
         result = self.shim('-n', 'kernel.ostype')
         self.assertEqual(('Linux\n', 0), (result.stdout, result.returncode))
+
+
+class TreeTest(base.TestCase):
+
+    def test_the_tree_gets_the_stand_ins_and_the_user(self):
+        run = runner.Run(self.useFixture(fixtures.TempDir()).path)
+        os.makedirs(run.in_root('/etc/apt/sources.list.d'))
+        chroot = self.useFixture(fixtures.MockPatchObject(
+            container, 'run_logged')).mock
+        self.useFixture(fixtures.MockPatch('shutil.copy'))
+        os.makedirs(run.in_root(runner.DEST))
+        run.configure_tree('/dev/null')
+        with open(run.in_root('/usr/local/sbin/sysctl')) as f:
+            self.assertEqual(runner.SYSCTL_SHIM, f.read())
+        self.assertEqual(0o755, base.mode(run.in_root('/usr/local/sbin/'
+                                                      'sysctl')))
+        drop_in = run.in_root('/etc/systemd/system/iscsid.service.d/'
+                              'resize-devstack.conf')
+        with open(drop_in) as f:
+            unit = f.read()
+        # The Debian unit's forking start and its checks are replaced.
+        for line in ('Type=oneshot', 'ExecStartPre=', 'ExecStart=\n'):
+            self.assertIn(line, unit)
+        self.assertEqual(0o440, base.mode(run.in_root('/etc/sudoers.d/'
+                                                      'stack')))
+        commands = [c.args[0] for c in chroot.mock_calls]
+        self.assertIn(['chroot', run.root, 'locale-gen'], commands)
+        self.assertIn('useradd', [c[2] for c in commands])
