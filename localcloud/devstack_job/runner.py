@@ -155,7 +155,9 @@ class Run:
         # devstack's /opt/stack/logs, and their copy before clean.sh.
         self.logs = os.path.join(self.dir, 'logs')
         self.kept_logs = os.path.join(self.dir, 'devstack-logs')
-        os.makedirs(self.logs, exist_ok=True)
+        # The logs hold the passwords (stack.sh prints and traces them).
+        os.makedirs(self.logs, mode=0o700, exist_ok=True)
+        os.chmod(self.dir, 0o700)
         self.root = os.path.join(state_dir, 'root')
         self.base = os.path.join(state_dir, 'base')
         self.cache = os.path.join(state_dir, 'cache')
@@ -182,8 +184,9 @@ class Run:
             progress.step('%s FAILED after %.0fs: %s' % (
                 name, time.monotonic() - began, exc))
             print('--- the last %d lines of %s ---\n%s---' % (
-                LOG_TAIL, self.log(name),
-                tail(self.log(name), LOG_TAIL)))
+                LOG_TAIL, self.log(name), masked(
+                    tail(self.log(name), LOG_TAIL),
+                    self.passwords().values())))
             return False
         self.timings.append((name, time.monotonic() - began, 'ok'))
         progress.step('%s: done in %.0fs%s' % (
@@ -573,6 +576,12 @@ def tail(path, lines):
         return '(no log)\n'
 
 
+def masked(text, secrets):
+    for secret in secrets:
+        text = text.replace(secret, '********')
+    return text
+
+
 def port_listens(port):
     with socket.socket() as sock:
         sock.settimeout(0.5)
@@ -594,9 +603,7 @@ def main(argv=None):
     run = Run(STATE_DIR, args.destination_driver)
     if args.print_local_conf:
         text, _overrides, _variables = run.rendered()
-        for value in run.passwords().values():
-            text = text.replace(value, '********')
-        print(text, end='')
+        print(masked(text, run.passwords().values()), end='')
         return 0
     progress.step('the devstack job %s, run in %s' % (JOB, run.dir))
     for name in ('host', 'tree', 'sources', 'local_conf', 'boot'):

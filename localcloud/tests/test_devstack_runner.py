@@ -52,6 +52,19 @@ class RunnerTest(base.TestCase):
         self.assertEqual(('stack', 'failed'), (self.run.timings[0][0],
                                                self.run.timings[0][2]))
 
+    def test_a_failed_phases_tail_shows_no_password(self):
+        password = self.run.passwords()['ADMIN_PASSWORD']
+
+        def fails(log):
+            with open(log, 'w') as f:
+                f.write('The password: %s\n' % password)
+            raise container.ContainerError('stack.sh exited 1')
+
+        self.run.phase('stack', fails)
+        self.assertNotIn(password, self.out.getvalue())
+        self.assertIn('The password: ********', self.out.getvalue())
+        self.assertEqual(0o700, base.mode(self.run.dir))
+
     def test_the_first_failure_is_the_one_named(self):
         def fails(log):
             raise container.ContainerError('no')
