@@ -27,7 +27,8 @@ timed and logged under the run's directory:
 6. stack: stack.sh as ``stack``;
 7. tempest: the job's regex and concurrency, with the job's leak check
    (tempest cleanup's saved state before, its dry run after);
-8. unstack: unstack.sh and clean.sh;
+8. unstack: unstack.sh and clean.sh (devstack's logs, the journal,
+   nova's configuration and tempest.conf kept in the run's directory);
 9. stop: the container powered off; then no process of it is left and
    none of devstack's ports listens.
 

@@ -221,7 +221,8 @@ class ContainerTest(base.TestCase):
 class ToxEnvTest(base.TestCase):
 
     def test_ci_does_not_run_it(self):
-        # .ci/run runs tox's envlist: the job takes longer than CI has.
+        # .ci/run runs tox's envlist: the job takes the host's standard
+        # ports, 6 GiB and a quarter of an hour (README).
         parser = configparser.ConfigParser(interpolation=None)
         parser.read(os.path.join(layout.REPO_ROOT, 'tox.ini'))
         envlist = parser.get('tox', 'envlist').split(',')
