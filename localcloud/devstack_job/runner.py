@@ -86,7 +86,9 @@ PASSWORDS = ('ADMIN_PASSWORD', 'DATABASE_PASSWORD', 'RABBIT_PASSWORD',
 DEVSTACK_PORTS = (80, 443, 3306, 4369, 5672, 11211, 25672, 5000, 8774,
                   8775, 8778, 9292, 9696, 60999)
 LOG_TAIL = 40
-KEPT_CONFIGURATION = ('/etc/nova', DEST + '/tempest/etc')
+# What clean.sh would remove that shows how the cloud was configured:
+# {directory in the run's etc/: path in the container}.
+KEPT_CONFIGURATION = {'nova': '/etc/nova', 'tempest': DEST + '/tempest/etc'}
 # A line of requirements' upper-constraints.txt: name===version[;marker].
 UPPER_CONSTRAINT = re.compile(
     r'^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)===(?P<version>[^;\s]+)'
@@ -446,10 +448,10 @@ class Run:
             # clean.sh removes devstack's logs and nova's configuration:
             # what the run showed (the computes' drivers, tempest.conf).
             shutil.copytree(self.logs, self.kept_logs, symlinks=True)
-            for path in KEPT_CONFIGURATION:
+            for name, path in KEPT_CONFIGURATION.items():
                 if os.path.exists(self.in_root(path)):
-                    shutil.copytree(self.in_root(path), os.path.join(
-                        self.dir, 'etc', os.path.basename(path)))
+                    shutil.copytree(self.in_root(path),
+                                    os.path.join(self.dir, 'etc', name))
         self.in_container('cd %s/devstack && ./clean.sh' % DEST, log)
 
     # 9. stop
