@@ -78,6 +78,7 @@ SDISTS = {'keystone': 'keystone', 'glance': 'glance', 'nova': 'nova',
 SHARED_TREES = ('devstack', 'requirements')
 # lib/tempest checks out TEMPEST_BRANCH (master) in its tree.
 TEMPEST_BRANCH = 'master'
+SDIST_SUFFIX = '.tar.gz'
 IMAGE_NAME = 'resize-tiny'
 IMAGE_SIZE = 1024 * 1024
 PASSWORDS = ('ADMIN_PASSWORD', 'DATABASE_PASSWORD', 'RABBIT_PASSWORD',
@@ -231,12 +232,13 @@ class Run:
               % MACHINE)
         # The host's Debian sources (its mirror), not debootstrap's.
         sources = '/etc/apt/sources.list.d'
-        for name in os.listdir(sources):
-            if name.endswith(('.sources', '.list')):
-                shutil.copy(os.path.join(sources, name), self.in_root(
-                    os.path.join(sources, name)))
-                if os.path.exists(self.in_root('/etc/apt/sources.list')):
-                    os.unlink(self.in_root('/etc/apt/sources.list'))
+        copied = [name for name in os.listdir(sources)
+                  if name.endswith(('.sources', '.list'))]
+        for name in copied:
+            shutil.copy(os.path.join(sources, name),
+                        self.in_root(os.path.join(sources, name)))
+        if copied and os.path.exists(self.in_root('/etc/apt/sources.list')):
+            os.unlink(self.in_root('/etc/apt/sources.list'))
         # pip reaches PyPI through the host's CA bundle; its cache is
         # kept between runs.
         shutil.copy('/etc/ssl/certs/ca-certificates.crt',
@@ -300,18 +302,19 @@ class Run:
         return ', '.join(sorted(os.listdir(self.in_root(DEST))))
 
     def sdist(self, directory, distribution, version, log):
-        prefix = '%s-%s.' % (distribution.replace('-', '_'), version)
-        for name in os.listdir(directory):
-            if name.lower().startswith(prefix.lower()) or (
-                    name.lower().startswith('%s-%s.' % (distribution,
-                                                        version))):
-                return os.path.join(directory, name)
-        container_mod.run_logged(
-            container_mod.NICE + [sys.executable, '-m', 'pip', 'download',
-                                  '--no-deps', '--no-binary', ':all:',
-                                  '--dest', directory,
-                                  '%s==%s' % (distribution, version)], log)
-        return self.sdist(directory, distribution, version, log)
+        """The sdist's path in directory, downloaded if it is not there."""
+        found = find_sdist(directory, distribution, version)
+        if found is None:
+            container_mod.run_logged(
+                container_mod.NICE + [
+                    sys.executable, '-m', 'pip', 'download', '--no-deps',
+                    '--no-binary', ':all:', '--dest', directory,
+                    '%s==%s' % (distribution, version)], log)
+            found = find_sdist(directory, distribution, version)
+        if found is None:
+            raise StepFailed('pip downloaded no sdist of %s %s into %s'
+                             % (distribution, version, directory))
+        return found
 
     # 4. local.conf
     def local_conf(self, log):
@@ -506,6 +509,16 @@ def extract(archive, target):
 
 def normalized(name):
     return re.sub(r'[-_.]+', '-', name).lower()
+
+
+def find_sdist(directory, distribution, version):
+    """directory's <distribution>-<version>.tar.gz, however spelt."""
+    wanted = normalized('%s-%s' % (distribution, version))
+    for name in os.listdir(directory):
+        if (name.endswith(SDIST_SUFFIX)
+                and normalized(name[:-len(SDIST_SUFFIX)]) == wanted):
+            return os.path.join(directory, name)
+    return None
 
 
 def project_pins(constraints):

@@ -157,6 +157,23 @@ class SourcesTest(base.TestCase):
         runner.extract(archive, target)
         self.assertEqual(['PKG-INFO', 'nova'], sorted(os.listdir(target)))
 
+    def test_an_sdist_is_found_however_its_name_is_spelt(self):
+        tmp = self.useFixture(fixtures.TempDir()).path
+        for name in ('openstack_placement-16.0.0.tar.gz',
+                     'openstack_placement-16.0.1.tar.gz', 'nova-34.0.0.zip'):
+            open(os.path.join(tmp, name), 'w').close()
+        self.assertEqual(
+            os.path.join(tmp, 'openstack_placement-16.0.0.tar.gz'),
+            runner.find_sdist(tmp, 'openstack-placement', '16.0.0'))
+        self.assertIsNone(runner.find_sdist(tmp, 'nova', '34.0.0'))
+
+    def test_a_missing_sdist_after_the_download_fails_the_phase(self):
+        tmp = self.useFixture(fixtures.TempDir()).path
+        self.useFixture(fixtures.MockPatchObject(container, 'run_logged'))
+        run = runner.Run(tmp)
+        self.assertRaises(runner.StepFailed, run.sdist, tmp, 'nova',
+                          '34.0.0', os.path.join(tmp, 'log'))
+
     def test_a_tree_becomes_a_tagged_git_repository(self):
         tree = self.useFixture(fixtures.TempDir()).path
         with open(os.path.join(tree, 'setup.cfg'), 'w') as f:
