@@ -46,7 +46,8 @@ function configure_resize_fail_tempest {
     # The tempest options (<group>.<option>) that cloud_shape.ini's
     # [tempest] section gives values for: only their names are here.
     local options="compute.min_compute_nodes compute-feature-enabled.resize
-        compute-feature-enabled.cold_migration compute.max_microversion
+        compute-feature-enabled.cold_migration
+        compute-feature-enabled.live_migration compute.max_microversion
         placement.max_microversion resize_fail.disruptive_tests"
     local option value
 

@@ -35,6 +35,12 @@ RETRY_ASKED = ('concurrently updated the resource provider',
                'Deadlock found when trying to get lock')
 
 
+#: What Apache's mod_proxy_uwsgi answers, now and then, for a response
+#: placement did send (uwsgi issue 2368): twice in a devstack run here,
+#: each time after placement's 201 to PUT /traits/{name}.
+BAD_GATEWAY = 502
+
+
 class TraitUpdateConflict(Exception):
     """A provider's traits kept changing under every attempt to write."""
 
@@ -132,13 +138,32 @@ class Placement(object):
 
     def create_trait(self, name):
         """PUT /traits/{name}; a trait already there is not an error."""
-        self._proxy.create_trait(name)
+        self._idempotent(self._proxy.create_trait, name)
         LOG.info('Created trait %s', name)
 
     def delete_trait(self, name):
         """DELETE /traits/{name}; a trait already gone is not an error."""
-        self._proxy.delete_trait(name, ignore_missing=True)
+        self._idempotent(self._proxy.delete_trait, name, ignore_missing=True)
         LOG.info('Deleted trait %s', name)
+
+    def _idempotent(self, call, *args, **kwargs):
+        """A request that may be sent again, sent again after a 502.
+
+        The 502 is the proxy's in front of placement, which placement
+        never answers itself: the request may have been done already, and
+        doing it again changes nothing.
+        """
+        for attempt in range(1, self._attempts + 1):
+            try:
+                return call(*args, **kwargs)
+            except sdk_exc.HttpException as exc:
+                if exc.status_code != BAD_GATEWAY or (
+                        attempt == self._attempts):
+                    raise
+                LOG.warning('%s%s: 502 from the proxy (attempt %d of %d): '
+                            'sending it again', call.__name__, args,
+                            attempt, self._attempts)
+                self._sleep(self._retry_delay)
 
     def add_provider_trait(self, provider, trait):
         """Add ``trait`` to the provider's traits, keeping all the others."""

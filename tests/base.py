@@ -25,13 +25,14 @@ upstream_tree().
 """
 
 import configparser
-import copy
 import os
 import re
 import subprocess
 import tempfile
 
 import yaml
+
+from localcloud.devstack_job import zuul_jobs
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHAPE_FILE = os.path.join(REPO_ROOT, 'resize_tempest_plugin',
@@ -127,17 +128,6 @@ def load_zuul(path=ZUUL_FILE):
     return jobs, project
 
 
-def deep_merge(parent, child):
-    """Zuul's merge of job variables along inheritance: dicts merge."""
-    merged = copy.deepcopy(parent)
-    for key, value in child.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
 def effective(jobs, name, attribute):
     """A job's attribute merged over its ancestors defined in this file."""
     chain = []
@@ -146,7 +136,7 @@ def effective(jobs, name, attribute):
         name = jobs[name].get('parent')
     value = {}
     for job in reversed(chain):
-        value = deep_merge(value, job.get(attribute) or {})
+        value = zuul_jobs.deep_merge(value, job.get(attribute) or {})
     return value
 
 

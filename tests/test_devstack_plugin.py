@@ -37,14 +37,14 @@ flavor_ref = 42
 
 [compute-feature-enabled]
 resize = True
-live_migration = False
+shelve = False
 """
 
 SEED_OPTIONS = {
     ('DEFAULT', 'log_file'): 'tempest.log',
     ('compute', 'image_ref'): '11111111-2222-3333-4444-555555555555',
     ('compute', 'flavor_ref'): '42',
-    ('compute-feature-enabled', 'live_migration'): 'False',
+    ('compute-feature-enabled', 'shelve'): 'False',
 }
 
 # Every phase devstack calls a plugin in, other than stack test-config. The

@@ -132,6 +132,36 @@ class TestTraits(base.TestCase):
              ('delete_trait', ('CUSTOM_A',), {'ignore_missing': True})],
             self.proxy.calls)
 
+    def test_a_trait_is_put_again_after_the_proxys_502(self):
+        # Seen in devstack runs: placement answered 201, Apache 502.
+        client = self._client([])
+        self.proxy.answers['create_trait'] = [
+            http_error(502, 'Bad Gateway'), None]
+        self.proxy.answers['delete_trait'] = [
+            http_error(502, 'Bad Gateway'), None]
+        client.create_trait('CUSTOM_A')
+        client.delete_trait('CUSTOM_A')
+        self.assertEqual(['create_trait'] * 2 + ['delete_trait'] * 2,
+                         [name for name, _a, _k in self.proxy.calls])
+        self.assertEqual([0.2, 0.2], self.slept)
+
+    def test_a_trait_is_not_put_again_after_another_error(self):
+        client = self._client([])
+        self.proxy.answers['create_trait'] = [http_error(500, 'boom')]
+        exc = self.assertRaises(sdk_exc.HttpException, client.create_trait,
+                                'CUSTOM_A')
+        self.assertEqual(500, exc.status_code)
+        self.assertEqual(1, len(self.proxy.calls))
+
+    def test_a_trait_gives_up_after_the_attempts(self):
+        client = self._client([])
+        self.proxy.answers['create_trait'] = [
+            http_error(502, 'Bad Gateway')] * 3
+        exc = self.assertRaises(sdk_exc.HttpException, client.create_trait,
+                                'CUSTOM_A')
+        self.assertEqual(502, exc.status_code)
+        self.assertEqual(3, len(self.proxy.calls))
+
     def test_add_keeps_the_other_traits_and_sends_the_generation(self):
         client = self._client(
             [provider_traits(['COMPUTE_NET', 'CUSTOM_OTHER'], 7)], [None])
