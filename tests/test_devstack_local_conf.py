@@ -19,6 +19,9 @@ meta-section rules (base.parse_local_conf). The multinode job's Jinja
 expressions are filled in from a made-up two-node layout (TWO_NODES).
 """
 
+import io
+
+import fixtures
 import jinja2
 import testtools
 
@@ -215,3 +218,20 @@ class RenderTest(testtools.TestCase):
                          zuul.node_vars('child', 'a')['devstack_localrc'])
         self.assertEqual({'Z': 3},
                          zuul.node_vars('child', 'b')['devstack_localrc'])
+
+
+class PrintedLocalConfTest(testtools.TestCase):
+
+    def test_print_local_conf_masks_the_passwords(self):
+        # Skipped (failed in CI) without the upstream trees it renders.
+        base.devstack_dir(self)
+        base.tempest_zuul_dir(self)
+        state = self.useFixture(fixtures.TempDir()).path
+        self.useFixture(fixtures.MockPatchObject(runner, 'STATE_DIR', state))
+        out = io.StringIO()
+        self.useFixture(fixtures.MockPatch('sys.stdout', out))
+        runner.main(['--print-local-conf'])
+        printed = out.getvalue()
+        self.assertIn('[[local|localrc]]', printed)
+        for value in runner.Run(state).passwords().values():
+            self.assertNotIn(value, printed)

@@ -101,15 +101,6 @@ class RunnerTest(base.TestCase):
                                                        'passwords.json')))
         self.assertEqual(first, runner.Run(self.state).passwords())
 
-    def test_print_local_conf_masks_the_passwords(self):
-        self.useFixture(fixtures.MockPatchObject(runner, 'STATE_DIR',
-                                                 self.state))
-        runner.main(['--print-local-conf'])
-        printed = self.out.getvalue()
-        self.assertIn('[[local|localrc]]', printed)
-        for value in runner.Run(self.state).passwords().values():
-            self.assertNotIn(value, printed)
-
     def test_leftovers_lists_what_the_dry_run_found(self):
         path = os.path.join(self.state, 'dry_run.json')
         with open(path, 'w') as f:
