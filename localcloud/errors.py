@@ -15,3 +15,8 @@
 
 class CloudError(RuntimeError):
     """Something the person running the command must act on."""
+
+
+def tail_text(text, lines):
+    """The last ``lines`` lines of ``text``, for a message that quotes it."""
+    return ''.join(text.splitlines(True)[-lines:])

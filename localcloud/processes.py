@@ -193,10 +193,6 @@ def http_health(port, path):
 def tail(path, lines):
     try:
         with open(path, errors='replace') as f:
-            return tail_text(f.read(), lines)
+            return errors.tail_text(f.read(), lines)
     except FileNotFoundError:
         return '(no log yet)'
-
-
-def tail_text(text, lines):
-    return ''.join(text.splitlines(True)[-lines:])

@@ -24,7 +24,6 @@ from localcloud import configs
 from localcloud import errors
 from localcloud import layout
 from localcloud import nova_tree
-from localcloud import processes
 from localcloud import provision
 
 # What ``tempest run --list-tests`` prints for each test, and nothing else.
@@ -201,5 +200,5 @@ def list_tests(paths, regex):
             'tempest run --list-tests --regex %s exited %d in %s; its '
             'output ends with:\n%s' % (
                 regex, proc.returncode, paths.workspace,
-                processes.tail_text(proc.stdout + proc.stderr, 15)))
+                errors.tail_text(proc.stdout + proc.stderr, 15)))
     return [line for line in proc.stdout.splitlines() if TEST_ID.match(line)]

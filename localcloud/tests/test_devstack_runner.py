@@ -16,6 +16,7 @@ import configparser
 import json
 import os
 import subprocess
+import sys
 import tarfile
 from unittest import mock
 
@@ -314,3 +315,18 @@ class TreeTest(base.TestCase):
         commands = [c.args[0] for c in chroot.mock_calls]
         self.assertIn(['chroot', run.root, 'locale-gen'], commands)
         self.assertIn('useradd', [c[2] for c in commands])
+
+
+class RunnerImportsTest(base.TestCase):
+
+    def test_the_runner_needs_none_of_the_cloud_s_packages(self):
+        # tox's devstack env installs PyYAML, Jinja2 and pip only: the
+        # runner must import without what the local cloud's venv holds.
+        blocked = ('supervisor', 'openstack', 'waitress', 'tempest')
+        proc = subprocess.run(
+            [sys.executable, '-c',
+             'import sys\n'
+             'sys.modules.update(dict.fromkeys(%r))\n'
+             'import localcloud.devstack_job.runner' % (blocked,)],
+            cwd=layout.REPO_ROOT, capture_output=True, text=True)
+        self.assertEqual(0, proc.returncode, proc.stderr)

@@ -37,7 +37,6 @@ from localcloud import layout
 from localcloud.lib import tempest
 from localcloud import machine
 from localcloud import nova_tree
-from localcloud import processes
 from localcloud import progress
 from localcloud import stack
 from localcloud.tools import phases
@@ -70,7 +69,7 @@ def run_stestr_like(cmd, cwd, env=None):
     if proc.returncode:
         progress.step('%s exited %d; its output ends with:\n%s'
                       % (' '.join(cmd[:3]), proc.returncode,
-                         processes.tail_text(proc.stdout + proc.stderr, 25)))
+                         errors.tail_text(proc.stdout + proc.stderr, 25)))
     return (proc.returncode, wall, sum(float(s) for s, _ in found),
             [outcome for _, outcome in found])
 
