@@ -160,10 +160,7 @@ def selection_args(paths, regex):
             return ['--regex', regex]  # tempest says that nothing matched
         for stale in glob.glob(os.path.join(saved_lists, name + '-*')):
             os.remove(stale)
-        os.makedirs(saved_lists, exist_ok=True)
-        with open(saved + '.part', 'w') as f:
-            f.write('\n'.join(ids) + '\n')
-        os.replace(saved + '.part', saved)
+        configs.write_private(saved, '\n'.join(ids) + '\n')
     return ['--load-list', saved]
 
 
